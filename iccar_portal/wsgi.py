@@ -1,0 +1,9 @@
+"""WSGI entry point for application servers such as gunicorn."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iccar_portal.settings.base")
+
+application = get_wsgi_application()

@@ -1,0 +1,405 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import active_officer_city
+
+EDITORS_GROUP = "Editors"
+
+
+def is_editor(user):
+    """Return True for UNESCO editors: active staff in the Editors group, or superusers."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=EDITORS_GROUP).exists()
+
+
+class Theme(models.Model):
+    """One of the ten themes that harmonise the coalitions' ten-point plans of action."""
+
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    eccar_point = models.PositiveSmallIntegerField(
+        _("ECCAR point"),
+        null=True,
+        blank=True,
+        help_text=_("Number of the point of ECCAR's ten-point plan of action this theme follows."),
+    )
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("practices:theme_detail", kwargs={"slug": self.slug})
+
+
+class Commitment(models.Model):
+    """A commitment of a coalition's plan of action, mapped to one theme."""
+
+    coalition = models.ForeignKey(
+        "cities.Coalition",
+        verbose_name=_("coalition"),
+        on_delete=models.CASCADE,
+        related_name="commitments",
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="commitments"
+    )
+
+    class Meta:
+        ordering = ["coalition__name", "number"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coalition", "number"], name="unique_commitment_number_per_coalition"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.coalition} {self.number}. {self.title}"
+
+
+class CityRole(models.Model):
+    """The role a city plays in a practice: rule-maker, employer, service provider…"""
+
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name = _("city role")
+        verbose_name_plural = _("city roles")
+
+    def __str__(self):
+        return self.title
+
+
+class TargetGroup(models.Model):
+    """A group of people a practice is meant for."""
+
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+    def __str__(self):
+        return self.title
+
+
+class PracticeQuerySet(models.QuerySet):
+    def published(self):
+        """Return the practices the public may see."""
+        return self.filter(status=Practice.Status.PUBLISHED)
+
+    def for_city(self, city):
+        """Return the practices of one city, in any state."""
+        return self.filter(city=city)
+
+    def awaiting_review(self):
+        """Return the submissions waiting for an editor's decision, oldest first."""
+        return self.filter(status=Practice.Status.SUBMITTED).order_by("submitted_at", "pk")
+
+    def visible_to(self, user):
+        """Return what a user may see: editors all, officers also their own city's."""
+        if is_editor(user):
+            return self.all()
+        city = active_officer_city(user)
+        if city is not None:
+            return self.filter(models.Q(status=Practice.Status.PUBLISHED) | models.Q(city=city))
+        return self.published()
+
+
+def practice_image_path(instance, filename):
+    # The uploaded name is never used: it may carry personal data or path tricks.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"practices/{uuid.uuid4().hex}.{extension}"
+
+
+class Practice(models.Model):
+    """A good practice of a member city, from its first draft to its publication."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        ARCHIVED = "archived", _("Archived")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        FRENCH = "fr", _("French")
+        SPANISH = "es", _("Spanish")
+        ARABIC = "ar", _("Arabic")
+        RUSSIAN = "ru", _("Russian")
+        CHINESE = "zh", _("Chinese")
+        PORTUGUESE = "pt", _("Portuguese")
+        GERMAN = "de", _("German")
+        OTHER = "other", _("Other")
+
+    title = models.CharField(
+        _("title"),
+        max_length=120,
+        help_text=_(
+            "A short, specific name another city would recognise (120 characters at most)."
+        ),
+    )
+    slug = models.SlugField(
+        _("web address"),
+        max_length=140,
+        unique=True,
+        help_text=_("Part of the public address. It cannot change once the practice is published."),
+    )
+    city = models.ForeignKey(
+        "cities.City", verbose_name=_("city"), on_delete=models.PROTECT, related_name="practices"
+    )
+    themes = models.ManyToManyField(
+        Theme,
+        verbose_name=_("themes"),
+        blank=True,
+        related_name="practices",
+        help_text=_("Choose at least one theme before submitting."),
+    )
+    commitments = models.ManyToManyField(
+        Commitment,
+        verbose_name=_("commitments"),
+        blank=True,
+        related_name="practices",
+        help_text=_("Commitments of your coalition's plan of action that this practice fulfils."),
+    )
+    city_roles = models.ManyToManyField(
+        CityRole,
+        verbose_name=_("roles of the city"),
+        blank=True,
+        related_name="practices",
+        help_text=_("In which roles did the city act?"),
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup,
+        verbose_name=_("target groups"),
+        blank=True,
+        related_name="practices",
+        help_text=_("Who is the practice meant for?"),
+    )
+    summary = models.TextField(
+        _("summary"),
+        max_length=600,
+        blank=True,
+        help_text=_(
+            "What the practice is and what it achieved, in plain text (600 characters at most)."
+        ),
+    )
+    context = models.TextField(
+        _("context"), blank=True, help_text=_("The problem the practice answers, and for whom.")
+    )
+    implementation = models.TextField(
+        _("what was done"),
+        blank=True,
+        help_text=_("The steps taken, by whom, and how long they took."),
+    )
+    results = models.TextField(
+        _("results and evidence"),
+        blank=True,
+        help_text=_(
+            "What changed, with figures where you have them. Preliminary results are welcome."
+        ),
+    )
+    why_it_works = models.TextField(
+        _("why it works"), blank=True, help_text=_("The factors that made the practice succeed.")
+    )
+    challenges = models.TextField(
+        _("challenges and lessons learned"),
+        blank=True,
+        help_text=_("What was difficult, what did not work, and what you would do differently."),
+    )
+    transferability = models.TextField(
+        _("transferability"),
+        blank=True,
+        help_text=_("What another city would need to adopt this practice."),
+    )
+    partners = models.TextField(
+        _("partners"), blank=True, help_text=_("Organisations that took part, one per line.")
+    )
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1950), MaxValueValidator(2100)],
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("end year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1950), MaxValueValidator(2100)],
+        help_text=_("Leave empty while the practice is ongoing."),
+    )
+    resources = models.TextField(
+        _("resources"), blank=True, help_text=_("Budget and staff, if you can share them.")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text=_("The language this practice is written in."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_role = models.CharField(_("contact person's role"), max_length=150, blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Shown only to signed-in members and editors, never to the anonymous public."),
+    )
+    links = models.TextField(
+        _("links"), blank=True, help_text=_("Web pages about the practice, one address per line.")
+    )
+    image = models.ImageField(_("main image"), upload_to=practice_image_path, blank=True)
+    image_alt = models.CharField(
+        _("image description"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the image for people who cannot see it. Required with an image."),
+    )
+    is_promising = models.BooleanField(
+        _("promising practice"),
+        default=False,
+        help_text=_("Editors only: highlight this practice on the home page."),
+    )
+    promising_note = models.TextField(
+        _("why it is promising"), blank=True, help_text=_("Editors only: shown with the highlight.")
+    )
+    inspired_by = models.ManyToManyField(
+        "self",
+        verbose_name=_("inspired by"),
+        symmetrical=False,
+        blank=True,
+        related_name="inspired",
+        help_text=_("Practices of other cities that this one adapted."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        editable=False,
+        db_index=True,
+    )
+    # City, country, coalition and theme names, kept here so full-text search can match them.
+    search_extra = models.TextField(editable=False, blank=True, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="practice_status_published"),
+            models.Index(fields=["status", "submitted_at"], name="practice_status_submitted"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__isnull=True)
+                | models.Q(start_year__isnull=True)
+                | models.Q(end_year__gte=models.F("start_year")),
+                name="practice_end_year_after_start_year",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("practices:practice_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def was_ever_published(self):
+        return self.published_at is not None
+
+    def link_list(self):
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+    def partner_list(self):
+        return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+
+class ReviewEvent(models.Model):
+    """One change of a practice's status: who, from where to where, and why. Append-only."""
+
+    practice = models.ForeignKey(
+        Practice, verbose_name=_("practice"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept so the history still names the person if the account is later removed.
+    actor_name = models.CharField(_("by (name)"), max_length=150)
+    from_status = models.CharField(_("from"), max_length=20, choices=Practice.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Practice.Status.choices)
+    message = models.TextField(
+        _("message to the city"), blank=True, help_text=_("Shown to the city's officers.")
+    )
+    note = models.TextField(
+        _("private editor note"),
+        blank=True,
+        help_text=_("Seen by editors only, never by the city."),
+    )
+    # The practice's content when the event happened, so editors can compare versions.
+    snapshot = models.JSONField(_("content at that moment"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("review event")
+        verbose_name_plural = _("review events")
+
+    def __str__(self):
+        return f"{self.practice}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Review events are append-only and cannot be changed.")
+        super().save(*args, **kwargs)

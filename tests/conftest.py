@@ -1,0 +1,93 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from practices import services
+from practices.models import EDITORS_GROUP, Practice
+from tests.cities.factories import CityFactory, CityOfficerFactory, UserFactory
+from tests.practices.factories import PracticeFactory
+
+Status = Practice.Status
+
+
+@pytest.fixture
+def city(db):
+    return CityFactory(name="Ghent", slug="ghent", country="BE")
+
+
+@pytest.fixture
+def other_city(db):
+    return CityFactory(name="Liège", slug="liege", country="BE")
+
+
+@pytest.fixture
+def officer(city):
+    return CityOfficerFactory(city=city, user__username="officer", user__first_name="Olga").user
+
+
+@pytest.fixture
+def other_city_officer(other_city):
+    return CityOfficerFactory(city=other_city, user__username="other-officer").user
+
+
+@pytest.fixture
+def inactive_officer(city):
+    return CityOfficerFactory(city=city, is_active=False, user__username="former-officer").user
+
+
+@pytest.fixture
+def editor(db):
+    user = UserFactory(username="editor", is_staff=True, first_name="Erin", last_name="Editor")
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def second_editor(db):
+    user = UserFactory(username="editor2", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def draft(city):
+    return PracticeFactory(city=city)
+
+
+@pytest.fixture
+def make_practice(officer, editor):
+    """Return a function making a practice of the officer's city in any state, via the services."""
+
+    def make(status=Status.DRAFT, **fields):
+        practice = PracticeFactory(city=fields.pop("city", officer.city_officer.city), **fields)
+        if status == Status.DRAFT:
+            return practice
+        services.practice_submit(practice=practice, actor=officer)
+        if status == Status.CHANGES_REQUESTED:
+            services.practice_request_changes(practice=practice, actor=editor, message="More data.")
+        elif status == Status.REJECTED:
+            services.practice_reject(practice=practice, actor=editor, message="Out of scope.")
+        elif status in (Status.PUBLISHED, Status.ARCHIVED):
+            services.practice_approve(practice=practice, actor=editor)
+            if status == Status.ARCHIVED:
+                services.practice_archive(practice=practice, actor=editor, message="Ended.")
+        practice.refresh_from_db()
+        assert practice.status == status
+        return practice
+
+    return make
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://… (CI does)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

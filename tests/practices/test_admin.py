@@ -1,0 +1,207 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from practices.admin import REVIEW_ACTIONS
+from practices.models import EDITORS_GROUP, Practice, ReviewEvent
+
+Status = Practice.Status
+pytestmark = pytest.mark.django_db
+
+
+def review_url(practice, action):
+    return reverse("admin:practices_practice_review", args=[practice.pk, action])
+
+
+def change_url(practice):
+    return reverse("admin:practices_practice_change", args=[practice.pk])
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def test_editors_group_has_exactly_the_permissions_editors_need():
+    from importlib import import_module
+
+    expected = import_module("practices.migrations.0003_editors_group").EDITOR_PERMISSIONS
+    group = Group.objects.get(name=EDITORS_GROUP)
+    actual = sorted(group.permissions.values_list("content_type__app_label", "codename"))
+    assert actual == sorted(expected)
+    codenames = {codename for _app, codename in actual}
+    # Editors never delete practices, never rewrite history, never manage accounts' rights.
+    assert "delete_practice" not in codenames
+    assert not {"change_reviewevent", "delete_reviewevent", "add_reviewevent"} & codenames
+    assert not {"change_user", "change_group", "change_permission"} & codenames
+
+
+def test_review_queue_shows_submissions_oldest_first_with_counts(editor_client, make_practice):
+    make_practice(Status.DRAFT, title="A draft")
+    first = make_practice(Status.SUBMITTED, title="Submitted first")
+    second = make_practice(Status.SUBMITTED, title="Submitted second")
+    make_practice(Status.PUBLISHED, title="Already public")
+    response = editor_client.get(reverse("admin:practices_practice_changelist"))
+    assert response.status_code == 200
+    listed = list(response.context["cl"].result_list)
+    assert listed == [first, second]
+    content = response.content.decode()
+    assert "Awaiting review (2)" in content
+    assert "Draft (1)" in content
+    assert "Published (1)" in content
+
+
+def test_review_queue_filters_by_other_state(editor_client, make_practice):
+    public = make_practice(Status.PUBLISHED)
+    make_practice(Status.SUBMITTED)
+    response = editor_client.get(
+        reverse("admin:practices_practice_changelist"), {"state": "published"}
+    )
+    assert list(response.context["cl"].result_list) == [public]
+    response = editor_client.get(reverse("admin:practices_practice_changelist"), {"state": "all"})
+    assert response.context["cl"].result_count == 2
+
+
+def test_change_page_shows_preview_history_and_buttons(editor_client, make_practice):
+    practice = make_practice(Status.SUBMITTED)
+    response = editor_client.get(change_url(practice))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert practice.context in content  # the public preview
+    assert "Review history" in content
+    for action in ["approve", "request_changes", "reject"]:
+        assert review_url(practice, action) in content
+    assert review_url(practice, "archive") not in content
+
+
+def test_editor_approves_through_the_admin_and_the_practice_goes_public(
+    editor_client, make_practice, editor
+):
+    practice = make_practice(Status.SUBMITTED)
+    assert editor_client.get(practice.get_absolute_url()).status_code == 404
+    response = editor_client.get(review_url(practice, "approve"))
+    assert response.status_code == 200
+    response = editor_client.post(
+        review_url(practice, "approve"), {"message": "Thanks!", "note": "checked sources"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == change_url(practice)
+    practice.refresh_from_db()
+    assert practice.status == Status.PUBLISHED
+    event = practice.events.last()
+    assert (event.actor, event.message, event.note) == (editor, "Thanks!", "checked sources")
+    assert Client().get(practice.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "action,to_status", [("request_changes", Status.CHANGES_REQUESTED), ("reject", Status.REJECTED)]
+)
+def test_decisions_that_need_a_message_keep_the_form_when_it_is_missing(
+    editor_client, make_practice, action, to_status
+):
+    practice = make_practice(Status.SUBMITTED)
+    response = editor_client.post(review_url(practice, action), {"message": "", "note": "kept"})
+    assert response.status_code == 200
+    assert "Write a message to the city" in response.content.decode()
+    assert response.context["form"]["note"].value() == "kept"
+    assert Practice.objects.get(pk=practice.pk).status == Status.SUBMITTED
+    response = editor_client.post(review_url(practice, action), {"message": "Add figures."})
+    assert response.status_code == 302
+    assert Practice.objects.get(pk=practice.pk).status == to_status
+
+
+def test_archive_and_restore_buttons(editor_client, make_practice):
+    visitor = Client()
+    practice = make_practice(Status.PUBLISHED)
+    assert (
+        review_url(practice, "archive") in editor_client.get(change_url(practice)).content.decode()
+    )
+    editor_client.post(review_url(practice, "archive"), {"message": "Programme ended."})
+    assert Practice.objects.get(pk=practice.pk).status == Status.ARCHIVED
+    assert visitor.get(practice.get_absolute_url()).status_code == 404
+    editor_client.post(review_url(practice, "restore"), {})
+    assert Practice.objects.get(pk=practice.pk).status == Status.PUBLISHED
+    assert visitor.get(practice.get_absolute_url()).status_code == 200
+
+
+def test_a_second_decision_gets_already_decided(editor_client, make_practice, second_editor):
+    practice = make_practice(Status.SUBMITTED)
+    editor_client.post(review_url(practice, "approve"), {})
+    editor_client.force_login(second_editor)
+    response = editor_client.post(review_url(practice, "reject"), {"message": "No."}, follow=True)
+    assert "no longer awaiting review" in response.content.decode()
+    assert Practice.objects.get(pk=practice.pk).status == Status.PUBLISHED
+    assert ReviewEvent.objects.filter(practice=practice, to_status=Status.REJECTED).count() == 0
+
+
+def test_action_not_allowed_in_this_state_is_refused(editor_client, make_practice):
+    practice = make_practice(Status.DRAFT)
+    response = editor_client.post(review_url(practice, "approve"), {}, follow=True)
+    assert Practice.objects.get(pk=practice.pk).status == Status.DRAFT
+    assert "no longer awaiting review" in response.content.decode()
+
+
+def test_unknown_action_is_404(editor_client, make_practice):
+    practice = make_practice(Status.SUBMITTED)
+    assert editor_client.get(review_url(practice, "publish-now")).status_code == 404
+
+
+def test_status_cannot_be_changed_by_editing_fields(editor_client, make_practice):
+    practice = make_practice(Status.SUBMITTED)
+    response = editor_client.get(change_url(practice))
+    assert 'name="status"' not in response.content.decode()
+    assert response.context["adminform"].form.fields.get("status") is None
+
+
+def test_no_bulk_actions_and_no_delete_once_published(
+    editor_client, superuser, client, make_practice
+):
+    practice = make_practice(Status.ARCHIVED)
+    client.force_login(superuser)
+    response = client.get(reverse("admin:practices_practice_changelist"), {"state": "all"})
+    assert response.context["cl"].model_admin.get_actions(response.wsgi_request) == {}
+    assert 'name="action"' not in response.content.decode()
+    delete_url = reverse("admin:practices_practice_delete", args=[practice.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert Practice.objects.filter(pk=practice.pk).exists()
+
+
+def test_slug_is_frozen_once_published(editor_client, make_practice):
+    practice = make_practice(Status.PUBLISHED)
+    response = editor_client.get(change_url(practice))
+    assert "slug" not in response.context["adminform"].form.fields
+
+
+def test_staff_outside_editors_cannot_use_review_buttons(client, make_practice):
+    from tests.cities.factories import UserFactory
+
+    practice = make_practice(Status.SUBMITTED)
+    staff = UserFactory(username="helpdesk", is_staff=True)
+    client.force_login(staff)
+    assert client.post(review_url(practice, "approve")).status_code == 403
+    assert Practice.objects.get(pk=practice.pk).status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("who", ["officer", "anonymous"])
+def test_officers_and_visitors_are_kept_out_of_the_admin(client, officer, make_practice, who):
+    practice = make_practice(Status.SUBMITTED)
+    if who == "officer":
+        client.force_login(officer)
+    for url in [
+        reverse("admin:index"),
+        reverse("admin:practices_practice_changelist"),
+        change_url(practice),
+        review_url(practice, "approve"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert reverse("admin:login") in response["Location"]
+    response = client.post(review_url(practice, "approve"), {})
+    assert response.status_code == 302
+    assert Practice.objects.get(pk=practice.pk).status == Status.SUBMITTED
+
+
+def test_every_review_action_is_wired_to_a_service():
+    assert set(REVIEW_ACTIONS) == {"approve", "request_changes", "reject", "archive", "restore"}
