@@ -1,32 +1,64 @@
-from django.shortcuts import get_object_or_404, render
+from itertools import groupby
 
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from practices import search
 from practices.models import Practice
 
 from .models import City, Coalition
 
+PUBLISHED = Q(practices__status=Practice.Status.PUBLISHED)
 
+
+@require_GET
 def city_list(request):
-    cities = City.objects.select_related("coalition").order_by("coalition__name", "country", "name")
-    return render(request, "cities/city_list.html", {"cities": cities})
+    cities = (
+        City.objects.select_related("coalition")
+        .annotate(num_practices=Count("practices", filter=PUBLISHED))
+        .order_by("coalition__name", "country", "name")
+    )
+    coalitions = []
+    for coalition, coalition_cities in groupby(cities, key=lambda city: city.coalition):
+        coalition_cities = list(coalition_cities)
+        countries = [
+            {"name": code.name, "code": code.code, "cities": list(members)}
+            for code, members in groupby(coalition_cities, key=lambda city: city.country)
+        ]
+        countries.sort(key=lambda country: country["name"])
+        coalitions.append(
+            {
+                "coalition": coalition,
+                "countries": countries,
+                "num_cities": len(coalition_cities),
+                "num_practices": sum(city.num_practices for city in coalition_cities),
+            }
+        )
+    return render(request, "cities/city_list.html", {"coalitions": coalitions})
 
 
+@require_GET
 def city_detail(request, slug):
     city = get_object_or_404(City.objects.select_related("coalition"), slug=slug)
-    practices = Practice.objects.published().filter(city=city).order_by("-published_at")
-    return render(request, "cities/city_detail.html", {"city": city, "practices": practices})
-
-
-def coalition_detail(request, slug):
-    coalition = get_object_or_404(Coalition, slug=slug)
-    cities = coalition.cities.order_by("name")
-    practices = (
-        Practice.objects.published()
-        .filter(city__coalition=coalition)
-        .select_related("city")
-        .order_by("-published_at")[:20]
+    page, note = search.page_of(
+        search.public_practices().filter(city=city).order_by("-published_at", "pk"),
+        request.GET.get("page"),
     )
     return render(
-        request,
-        "cities/coalition_detail.html",
-        {"coalition": coalition, "cities": cities, "practices": practices},
+        request, "cities/city_detail.html", {"city": city, "page": page, "page_note": note}
     )
+
+
+@require_GET
+def coalition_detail(request, slug):
+    coalition = get_object_or_404(Coalition.objects.select_related("lead_city"), slug=slug)
+    cities = coalition.cities.annotate(num_practices=Count("practices", filter=PUBLISHED)).order_by(
+        "name"
+    )
+    page, note = search.page_of(
+        search.public_practices().filter(city__coalition=coalition).order_by("-published_at", "pk"),
+        request.GET.get("page"),
+    )
+    context = {"coalition": coalition, "cities": cities, "page": page, "page_note": note}
+    return render(request, "cities/coalition_detail.html", context)

@@ -1,7 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from practices.views import robots_txt
+
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("ICCAR Good Practices — editors")
 admin.site.site_title = _("ICCAR editors")
@@ -9,6 +14,8 @@ admin.site.index_title = _("Review and manage good practices")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("practices.urls")),
     path("", include("cities.urls")),
 ]

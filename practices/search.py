@@ -1,8 +1,131 @@
-"""Full-text search over practices: the one place that knows how practices are found."""
+"""Finding practices: the one module that knows how, used by every public view.
 
-from django.db.models import Prefetch
+On PostgreSQL, each practice row carries two generated, stored search vectors (migration 0004):
+``search_vector`` holds every text field, weighted title > summary and names > body > the rest,
+and is GIN-indexed for matching; ``rank_vector`` holds only the title, summary and names, so
+ranking a common word's many matches reads small values instead of de-TOASTing the large one.
+Text search configurations strip accents before stemming, and a query is parsed with each
+language's configuration, so "montreal" finds "Montréal" and "logements" finds "logement".
+
+On SQLite (the demo default) the same functions match every word, accent- and case-insensitively,
+in the same fields — an honest fallback without stemming or ranking by weight.
+"""
+
+import difflib
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.backends.signals import connection_created
+from django.db.models import (
+    Case,
+    Count,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    Prefetch,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower
+from django.dispatch import receiver
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from .models import Practice, Theme
+
+PAGE_SIZE = 20
+# Every configuration a practice may be indexed with; a query is parsed with each of them.
+SEARCH_CONFIGS = [
+    "iccar_english",
+    "iccar_french",
+    "iccar_spanish",
+    "iccar_german",
+    "iccar_portuguese",
+    "iccar_russian",
+    "iccar_simple",
+]
+TEXT_FIELDS = [
+    "title",
+    "summary",
+    "search_extra",
+    "context",
+    "implementation",
+    "results",
+    "why_it_works",
+    "challenges",
+    "transferability",
+    "partners",
+    "resources",
+]
+# Private-use characters mark highlights inside PostgreSQL's output, which is then escaped.
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+
+def is_postgres():
+    return connection.vendor == "postgresql"
+
+
+# ---------------------------------------------------------------- folding and parsing
+
+
+def fold(text):
+    """Return text lower-cased and without accents: "Zürich" → "zurich"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@receiver(connection_created)
+def _register_sqlite_fold(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "iccar_fold", 1, lambda value: fold(value) if value else value, deterministic=True
+        )
+
+
+WORD = re.compile(r"\w+")
+TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+def has_words(text):
+    return bool(WORD.search(text or ""))
+
+
+def parse(text):
+    """Split a web-search string into OR-groups of (folded words, excluded) terms.
+
+    Follows PostgreSQL's websearch syntax: "quoted phrases", `or`, and -excluded words.
+    """
+    groups, terms = [], []
+    for negation, phrase, bare in TOKEN.findall(text):
+        if bare and bare.lower() == "or":
+            if terms:
+                groups.append(terms)
+            terms = []
+            continue
+        excluded = bool(negation) or (bare.startswith("-") if bare else False)
+        words = tuple(WORD.findall(fold(phrase if not bare else bare)))
+        if words:
+            terms.append((words, excluded))
+    if terms:
+        groups.append(terms)
+    # A group of exclusions only would match almost everything: drop it.
+    return [group for group in groups if any(not excluded for _w, excluded in group)]
+
+
+# ---------------------------------------------------------------- the stored search text
 
 
 def search_extra_for(practice):
@@ -23,3 +146,372 @@ def refresh_search_extra(queryset):
         text = search_extra_for(practice)
         if text != practice.search_extra:
             Practice.objects.filter(pk=practice.pk).update(search_extra=text)
+
+
+# ---------------------------------------------------------------- matching and ranking
+
+
+class PracticeColumn(Expression):
+    """A column of the practice table that is not a model field (the search vectors)."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, column, alias=None):
+        super().__init__()
+        self.column, self.alias = column, alias
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        return PracticeColumn(self.column, alias=query.get_initial_alias())
+
+    def relabeled_clone(self, change_map):
+        return PracticeColumn(self.column, alias=change_map.get(self.alias, self.alias))
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(self.alias)
+        return f"{alias}.{connection.ops.quote_name(self.column)}", []
+
+    def get_group_by_cols(self):
+        return [self]
+
+
+def text_query(text):
+    """Return the query text parsed by every language's configuration, OR-ed together."""
+    query = None
+    for config in SEARCH_CONFIGS:
+        part = SearchQuery(text, search_type="websearch", config=config)
+        query = part if query is None else query | part
+    return query
+
+
+class FoldedText(Func):
+    """The given text columns joined by spaces, lower-cased and without accents (SQLite)."""
+
+    function = "iccar_fold"
+    arg_joiner = " || ' ' || "
+    output_field = TextField()
+
+
+def match(queryset, text):
+    """Return the practices of queryset that match a web-search string."""
+    if not has_words(text):
+        return queryset
+    if is_postgres():
+        return queryset.alias(matched_vector=PracticeColumn("search_vector")).filter(
+            matched_vector=text_query(text)
+        )
+    groups = parse(text)
+    if not groups:
+        return queryset
+    condition = Q()
+    for group in groups:
+        group_condition = Q()
+        for words, excluded in group:
+            term = Q(folded_text__contains=" ".join(words))
+            group_condition &= ~term if excluded else term
+        condition |= group_condition
+    return queryset.alias(folded_text=FoldedText(*TEXT_FIELDS)).filter(condition)
+
+
+def rank(queryset, text):
+    """Annotate each practice with `rank`, how well it answers the text."""
+    if is_postgres():
+        return queryset.annotate(rank=SearchRank(PracticeColumn("rank_vector"), text_query(text)))
+    words = {w for group in parse(text) for words, excluded in group if not excluded for w in words}
+    score = Value(0)
+    for word in words:
+        score = score + Case(
+            When(folded_title__contains=word, then=Value(3)),
+            When(folded_summary__contains=word, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return queryset.alias(
+        folded_title=FoldedText("title"), folded_summary=FoldedText("summary", "search_extra")
+    ).annotate(rank=score)
+
+
+def with_headline(queryset, text):
+    """Annotate each practice with its summary, words matched marked (PostgreSQL only)."""
+    if not is_postgres():
+        return queryset
+    return queryset.annotate(
+        headline=SearchHeadline(
+            "summary",
+            text_query(text),
+            config=Func(F("language"), function="iccar_search_config"),
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            highlight_all=True,
+        )
+    )
+
+
+def highlight(text, query_text):
+    """Return text as safe HTML with the searched words in <mark>."""
+    if not query_text or not has_words(query_text):
+        return text
+    words = {
+        w for group in parse(query_text) for words, excluded in group if not excluded for w in words
+    }
+    if not words:
+        return text
+    # Fold character by character so positions in the folded text map back to the original.
+    folded_chars, origin = [], []
+    for index, char in enumerate(text):
+        for folded_char in fold(char):
+            folded_chars.append(folded_char)
+            origin.append(index)
+    folded = "".join(folded_chars)
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\w*"
+    )
+    spans = []
+    for found in pattern.finditer(folded):
+        spans.append((origin[found.start()], origin[found.end() - 1] + 1))
+    return _marked_html(text, spans)
+
+
+def _marked_html(text, spans):
+    pieces, position = [], 0
+    for start, end in spans:
+        if start < position:
+            continue
+        pieces.append(html.escape(text[position:start]))
+        pieces.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        position = end
+    pieces.append(html.escape(text[position:]))
+    return mark_safe("".join(pieces))  # every piece of text was escaped above
+
+
+def headline_html(headline):
+    """Turn PostgreSQL's marked headline into safe HTML."""
+    clean = html.escape(headline)
+    return mark_safe(clean.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+# ---------------------------------------------------------------- did you mean
+
+
+def suggest(text):
+    """Return a corrected search text from similar city names and titles, or None."""
+    words = WORD.findall(text)
+    if not words:
+        return None
+    candidates = _similar_names(text)
+    vocabulary = {fold(w): w for name in candidates for w in WORD.findall(name) if len(w) > 2}
+    changed, corrected = False, []
+    for word in words:
+        folded = fold(word)
+        if folded in vocabulary:
+            corrected.append(word)
+            continue
+        close = difflib.get_close_matches(folded, vocabulary.keys(), n=1, cutoff=0.75)
+        if close:
+            corrected.append(vocabulary[close[0]])
+            changed = True
+        else:
+            corrected.append(word)
+    return " ".join(corrected) if changed else None
+
+
+def _similar_names(text):
+    if is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                (SELECT name FROM cities_city
+                  WHERE word_similarity(iccar_fold(%s), iccar_fold(name)) > 0.3
+                  ORDER BY word_similarity(iccar_fold(%s), iccar_fold(name)) DESC LIMIT 5)
+                UNION ALL
+                (SELECT title FROM practices_practice
+                  WHERE status = 'published' AND iccar_fold(title) %%> iccar_fold(%s)
+                  ORDER BY iccar_fold(title) <->> iccar_fold(%s) LIMIT 5)
+                """,
+                [text, text, text, text],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    from cities.models import City
+
+    names = list(City.objects.values_list("name", flat=True))
+    names += list(Practice.objects.published().values_list("title", flat=True)[:5000])
+    return names
+
+
+# ---------------------------------------------------------------- the search page
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list  # of dicts: slug, label, count, selected
+    multiple: bool
+
+
+@dataclass
+class SearchOutcome:
+    filterset: object
+    page: object
+    total: int
+    text: str
+    sort: str
+    typed_text: str = ""
+    facets: list = field(default_factory=list)
+    suggestion: str | None = None
+    notes: list = field(default_factory=list)
+
+
+FACET_COLUMNS = {
+    "theme": "themes",
+    "role": "city_roles",
+    "target": "target_groups",
+    "coalition": "city__coalition_id",
+    "country": "city__country",
+    "city": "city_id",
+    "language": "language",
+}
+ORDERINGS = {
+    "relevance": ["-rank", "-published_at", "pk"],
+    "newest": ["-published_at", "pk"],
+    "title": [Lower("title"), "pk"],
+    "city": ["city__name", Lower("title"), "pk"],
+}
+
+
+def public_practices():
+    """Return published practices with what a result card shows."""
+    return (
+        Practice.objects.published()
+        .select_related("city", "city__coalition")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("slug", "title", "order")))
+    )
+
+
+def facet_counts(filterset, base):
+    """Return {filter: {option: count}}, each counted with the other active filters kept."""
+    from .vocabulary import vocabulary
+
+    terms = vocabulary()
+    slug_of = {
+        name: {item["id"]: item["slug"] for item in terms[name]}
+        for name in ["theme", "role", "target", "coalition", "city"]
+    }
+    counts = {}
+    for name, column in FACET_COLUMNS.items():
+        rows = (
+            filterset.filtered_without(base, name)
+            .order_by()
+            .values_list(column)
+            .annotate(n=Count("pk"))
+        )
+        mapping = slug_of.get(name)
+        counts[name] = {
+            (mapping.get(key) if mapping else key): n for key, n in rows if key is not None
+        }
+    return counts
+
+
+def build_facets(filterset, counts):
+    from .vocabulary import vocabulary
+
+    terms = vocabulary()
+    data = filterset.form.cleaned_data
+    facets = []
+    for name in counts:
+        if name == "language":
+            items = [{"slug": code, "label": label} for code, label in Practice.Language.choices]
+        else:
+            items = terms[name]
+        selected = data.get(name) or []
+        selected = set(selected if isinstance(selected, list) else [selected])
+        options = [
+            {
+                "slug": item["slug"],
+                "label": item["label"],
+                "count": counts[name].get(item["slug"], 0),
+                "selected": item["slug"] in selected,
+            }
+            for item in items
+        ]
+        options = [option for option in options if option["count"] or option["selected"]]
+        field_ = filterset.form.fields[name]
+        facets.append(
+            Facet(
+                name=name,
+                label=field_.label,
+                options=options,
+                multiple=name in ("theme", "role", "target"),
+            )
+        )
+    return facets
+
+
+def page_of(queryset, requested):
+    """Return (page, note): a bad or out-of-range page number shows the nearest page."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    note = None
+    try:
+        number = int(requested) if requested not in (None, "") else 1
+    except (TypeError, ValueError):
+        number, note = 1, _("That page number was not understood; showing the first page.")
+    if number < 1:
+        number, note = 1, _("Pages start at 1; showing the first page.")
+    elif number > paginator.num_pages:
+        number = paginator.num_pages
+        note = _("There are only %(count)s pages; showing the last one.") % {
+            "count": paginator.num_pages
+        }
+    page = paginator.page(number)
+    page.elided_range = list(paginator.get_elided_page_range(number, on_each_side=2, on_ends=1))
+    return page, note
+
+
+def run(params):
+    """Search the published practices with the GET parameters of the search page."""
+    from .filters import PracticeFilter
+
+    base = public_practices()
+    filterset = PracticeFilter(params, queryset=base)
+    queryset = filterset.qs
+    data = filterset.form.cleaned_data
+    notes = []
+    form = filterset.form
+    for name, errors in form.errors.items():
+        for error in errors:
+            notes.append(
+                _("%(field)s: %(error)s This part of the search was left out.")
+                % {"field": form.fields[name].label, "error": error}
+            )
+    text = data.get("q") or ""
+    if text and not has_words(text):
+        notes.append(_("Type words to search for: punctuation alone finds nothing."))
+        text = ""
+    sort = data.get("sort") or ("relevance" if text else "newest")
+    if sort == "relevance" and not text:
+        sort = "newest"
+    if text:
+        queryset = with_headline(rank(queryset, text), text)
+    page, page_note = page_of(queryset.order_by(*ORDERINGS[sort]), params.get("page"))
+    if page_note:
+        notes.append(page_note)
+    total = page.paginator.count
+    for practice in page.object_list:
+        if text and is_postgres():
+            practice.summary_html = headline_html(practice.headline)
+        else:
+            practice.summary_html = highlight(practice.summary, text)
+    outcome = SearchOutcome(
+        filterset=filterset,
+        page=page,
+        total=total,
+        text=text,
+        sort=sort,
+        notes=notes,
+        # What the visitor typed stays in the box, even when it could not be used.
+        typed_text=str(params.get("q", "")).replace("\x00", ""),
+    )
+    if total:
+        outcome.facets = build_facets(filterset, facet_counts(filterset, base))
+    elif text:
+        outcome.suggestion = suggest(text)
+    return outcome

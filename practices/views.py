@@ -1,43 +1,141 @@
-from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 
+from cities.models import City, Coalition
+
+from . import search
+from .filters import SORT_CHOICES
 from .models import Practice, Theme
 
-PAGE_SIZE = 20
+PUBLISHED = Q(practices__status=Practice.Status.PUBLISHED)
 
 
-def _public_practices():
-    return (
-        Practice.objects.published()
-        .select_related("city", "city__coalition")
-        .prefetch_related("themes")
-    )
+def themes_with_counts():
+    return Theme.objects.annotate(num_practices=Count("practices", filter=PUBLISHED))
 
 
+@require_GET
 def home(request):
-    latest = _public_practices().order_by("-published_at")[:6]
-    return render(request, "practices/home.html", {"latest": latest})
-
-
-def practice_list(request):
-    page = Paginator(_public_practices().order_by("-published_at", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    practices = search.public_practices()
+    cities = City.objects.active_members().aggregate(
+        cities=Count("pk"), countries=Count("country", distinct=True)
     )
-    return render(request, "practices/practice_list.html", {"page": page})
+    figures = {
+        "practices": Practice.objects.published().count(),
+        "cities": cities["cities"],
+        "countries": cities["countries"],
+        "coalitions": Coalition.objects.count(),
+    }
+    context = {
+        "themes": themes_with_counts(),
+        "promising": practices.filter(is_promising=True).order_by("-published_at")[:3],
+        "latest": practices.order_by("-published_at", "pk")[:6],
+        "figures": figures,
+    }
+    return render(request, "practices/home.html", context)
 
 
+@require_GET
+def practice_list(request):
+    outcome = search.run(request.GET)
+    return render(
+        request,
+        "practices/practice_list.html",
+        {
+            "outcome": outcome,
+            "active_filters": active_filters(request, outcome),
+            "sort_choices": SORT_CHOICES,
+        },
+    )
+
+
+def active_filters(request, outcome):
+    """Return each active filter value with a link that removes just that value."""
+    from .vocabulary import vocabulary
+
+    terms = vocabulary()
+    labels = {
+        name: {item["slug"]: item["label"] for item in items} for name, items in terms.items()
+    }
+    labels["language"] = dict(Practice.Language.choices)
+    form = outcome.filterset.form
+    active = []
+    for name, value in form.cleaned_data.items():
+        if name == "sort" or value in (None, "", []):
+            continue
+        for single in value if isinstance(value, list) else [value]:
+            params = request.GET.copy()
+            params.pop("page", None)
+            remaining = [v for v in params.getlist(name) if v != str(single)]
+            if name in ("year_from", "year_to"):
+                remaining = []
+            params.setlist(name, remaining)
+            label = labels.get(name, {}).get(str(single), single)
+            if name in ("year_from", "year_to"):
+                label = int(single)
+            active.append(
+                {
+                    "field": form.fields[name].label,
+                    "label": label,
+                    "url": f"{reverse('practices:practice_list')}?{params.urlencode()}",
+                }
+            )
+    return active
+
+
+@require_GET
 def practice_detail(request, slug):
-    practice = get_object_or_404(_public_practices(), slug=slug)
-    return render(request, "practices/practice_detail.html", {"practice": practice})
+    practice = get_object_or_404(
+        search.public_practices().prefetch_related("city_roles", "target_groups"), slug=slug
+    )
+    theme_ids = [theme.pk for theme in practice.themes.all()]
+    related = (
+        Practice.objects.published()
+        .exclude(city=practice.city)
+        .filter(themes__in=theme_ids)
+        .annotate(shared=Count("themes"))
+        .select_related("city")
+        .order_by("-shared", "-published_at")[:4]
+    )
+    context = {
+        "practice": practice,
+        "inspired_by": practice.inspired_by.published().select_related("city"),
+        "inspired": practice.inspired.published().select_related("city"),
+        "related": related,
+        "show_contact": request.user.is_authenticated,
+    }
+    return render(request, "practices/practice_detail.html", context)
 
 
+@require_GET
 def theme_list(request):
-    return render(request, "practices/theme_list.html", {"themes": Theme.objects.all()})
+    return render(request, "practices/theme_list.html", {"themes": themes_with_counts()})
 
 
+@require_GET
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
-    page = Paginator(
-        _public_practices().filter(themes=theme).order_by("-published_at", "pk"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    return render(request, "practices/theme_detail.html", {"theme": theme, "page": page})
+    commitments = theme.commitments.select_related("coalition").order_by(
+        "coalition__name", "number"
+    )
+    page, note = search.page_of(
+        search.public_practices().filter(themes=theme).order_by("-published_at", "pk"),
+        request.GET.get("page"),
+    )
+    context = {"theme": theme, "commitments": commitments, "page": page, "page_note": note}
+    return render(request, "practices/theme_detail.html", context)
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /members/",
+        "Disallow: /accounts/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -38,7 +38,7 @@ LEAD_CITIES = {
 
 DEMO_PASSWORD = "iccar-demo-2026"
 DEMO_EDITOR = "demo-editor"
-DEMO_OFFICERS = {"demo-officer-ghent": "Ghent", "demo-officer-montreal": "Montréal"}
+DEMO_OFFICERS = {"demo-officer-ghent": "Ghent", "demo-officer-nuremberg": "Nuremberg"}
 
 # The moves that lead from a new draft to each state, with who makes them.
 HISTORIES = {

@@ -1,0 +1,98 @@
+"""The public search's filters: one django-filter FilterSet whose form checks every parameter."""
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from . import search
+from .models import Practice
+from .vocabulary import vocabulary
+
+MAX_QUERY_LENGTH = 200
+
+SORT_CHOICES = [
+    ("relevance", _("Relevance")),
+    ("newest", _("Newest")),
+    ("title", _("Title")),
+    ("city", _("City")),
+]
+
+# Filter name → the multi-valued relation it matches through.
+RELATION_FILTERS = {
+    "theme": (Practice.themes.through, "theme_id"),
+    "role": (Practice.city_roles.through, "cityrole_id"),
+    "target": (Practice.target_groups.through, "targetgroup_id"),
+}
+# The filters whose options get counts next to them, in the order the page shows them.
+FACETS = ["theme", "coalition", "country", "city", "role", "target", "language"]
+
+
+def _choices(kind):
+    return [(item["slug"], item["label"]) for item in vocabulary()[kind]]
+
+
+class PracticeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Words"),
+        method="filter_text",
+        max_length=MAX_QUERY_LENGTH,
+        strip=True,
+    )
+    theme = django_filters.MultipleChoiceFilter(label=_("Themes"), method="filter_related")
+    coalition = django_filters.ChoiceFilter(
+        label=_("Coalition"), field_name="city__coalition__slug"
+    )
+    country = django_filters.ChoiceFilter(label=_("Country"), field_name="city__country")
+    city = django_filters.ChoiceFilter(label=_("City"), field_name="city__slug")
+    role = django_filters.MultipleChoiceFilter(label=_("Role of the city"), method="filter_related")
+    target = django_filters.MultipleChoiceFilter(label=_("Target groups"), method="filter_related")
+    year_from = django_filters.NumberFilter(
+        label=_("Started in or after"),
+        field_name="start_year",
+        lookup_expr="gte",
+        min_value=1900,
+        max_value=2100,
+    )
+    year_to = django_filters.NumberFilter(
+        label=_("Started in or before"),
+        field_name="start_year",
+        lookup_expr="lte",
+        min_value=1900,
+        max_value=2100,
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), field_name="language", choices=Practice.Language.choices
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="filter_nothing", choices=SORT_CHOICES, empty_label=None
+    )
+
+    class Meta:
+        model = Practice
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ["theme", "coalition", "country", "city", "role", "target"]:
+            self.filters[name].extra["choices"] = _choices(name)
+
+    def filter_text(self, queryset, name, value):
+        return search.match(queryset, value)
+
+    def filter_related(self, queryset, name, value):
+        if not value:
+            return queryset
+        through, column = RELATION_FILTERS[name]
+        ids = [item["id"] for item in vocabulary()[name] if item["slug"] in set(value)]
+        links = through.objects.filter(practice_id=OuterRef("pk"), **{f"{column}__in": ids})
+        return queryset.filter(Exists(links))
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # sorting is applied by the search, after counting
+
+    def filtered_without(self, queryset, excluded):
+        """Apply every valid filter except the one named, for that filter's option counts."""
+        for name, value in self.form.cleaned_data.items():
+            if name != excluded:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
