@@ -91,8 +91,8 @@ class PracticeFilter(django_filters.FilterSet):
         return queryset  # sorting is applied by the search, after counting
 
     def filtered_without(self, queryset, excluded):
-        """Apply every valid filter except the one named, for that filter's option counts."""
+        """Apply every valid filter except those named, for their options' counts."""
         for name, value in self.form.cleaned_data.items():
-            if name != excluded:
+            if name not in excluded:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset

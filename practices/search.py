@@ -167,19 +167,39 @@ class PracticeColumn(Expression):
         return PracticeColumn(self.column, alias=change_map.get(self.alias, self.alias))
 
     def as_sql(self, compiler, connection):
-        alias = compiler.quote_name_unless_alias(self.alias)
+        alias = compiler.quote_name(self.alias)
         return f"{alias}.{connection.ops.quote_name(self.column)}", []
 
     def get_group_by_cols(self):
         return [self]
 
 
+def split_exclusions(text):
+    """Return (the text without its -excluded terms, [the excluded terms])."""
+    kept, excluded = [], []
+    for match_ in TOKEN.finditer(text):
+        negation, phrase, bare = match_.groups()
+        if negation or (bare and bare.startswith("-") and len(bare) > 1):
+            excluded.append(f'"{phrase}"' if phrase is not None and not bare else bare[1:])
+        else:
+            kept.append(match_.group(0))
+    return " ".join(kept), excluded
+
+
 def text_query(text):
-    """Return the query text parsed by every language's configuration, OR-ed together."""
+    """Return the query text parsed by every language's configuration, OR-ed together.
+
+    Excluded terms are excluded in every configuration, so a word stemmed differently in
+    another language cannot slip back in.
+    """
+    positive, excluded = split_exclusions(text)
     query = None
     for config in SEARCH_CONFIGS:
-        part = SearchQuery(text, search_type="websearch", config=config)
+        part = SearchQuery(positive, search_type="websearch", config=config)
         query = part if query is None else query | part
+    for term in excluded:
+        for config in SEARCH_CONFIGS:
+            query &= SearchQuery(term, search_type="websearch", config=config, invert=True)
     return query
 
 
@@ -361,15 +381,10 @@ class SearchOutcome:
     notes: list = field(default_factory=list)
 
 
-FACET_COLUMNS = {
-    "theme": "themes",
-    "role": "city_roles",
-    "target": "target_groups",
-    "coalition": "city__coalition_id",
-    "country": "city__country",
-    "city": "city_id",
-    "language": "language",
-}
+# Facets counted through a relation, one query each.
+RELATION_FACETS = {"theme": "themes", "role": "city_roles", "target": "target_groups"}
+# Facets that depend only on a practice's city and language: counted together in one query.
+PLACE_FACETS = ("coalition", "country", "city", "language")
 ORDERINGS = {
     "relevance": ["-rank", "-published_at", "pk"],
     "newest": ["-published_at", "pk"],
@@ -392,22 +407,58 @@ def facet_counts(filterset, base):
     from .vocabulary import vocabulary
 
     terms = vocabulary()
-    slug_of = {
-        name: {item["id"]: item["slug"] for item in terms[name]}
-        for name in ["theme", "role", "target", "coalition", "city"]
-    }
     counts = {}
-    for name, column in FACET_COLUMNS.items():
+    for name, relation in RELATION_FACETS.items():
+        slug_of = {item["id"]: item["slug"] for item in terms[name]}
         rows = (
-            filterset.filtered_without(base, name)
+            filterset.filtered_without(base, {name})
             .order_by()
-            .values_list(column)
+            .values_list(relation)
             .annotate(n=Count("pk"))
         )
-        mapping = slug_of.get(name)
-        counts[name] = {
-            (mapping.get(key) if mapping else key): n for key, n in rows if key is not None
+        counts[name] = {slug_of[key]: n for key, n in rows if key in slug_of}
+    counts.update(_place_facet_counts(filterset, base, terms))
+    return {name: counts[name] for name in FACET_ORDER}
+
+
+FACET_ORDER = ["theme", "coalition", "country", "city", "role", "target", "language"]
+
+
+def _place_facet_counts(filterset, base, terms):
+    # Count per (city, language) once, without any of the four place filters, then apply
+    # the other three filters to the rows for each facet: exact, and one query instead of four.
+    rows = (
+        filterset.filtered_without(base, set(PLACE_FACETS))
+        .order_by()
+        .values_list("city_id", "language")
+        .annotate(n=Count("pk"))
+    )
+    cities = {item["id"]: item for item in terms["city"]}
+    coalition_slug = {item["id"]: item["slug"] for item in terms["coalition"]}
+    chosen = {name: filterset.form.cleaned_data.get(name) for name in PLACE_FACETS}
+
+    def values_of(city, language):
+        return {
+            "coalition": coalition_slug.get(city["coalition_id"]),
+            "country": city["country"],
+            "city": city["slug"],
+            "language": language,
         }
+
+    counts = {name: {} for name in PLACE_FACETS}
+    for city_id, language, n in rows:
+        city = cities.get(city_id)
+        if city is None:
+            continue
+        values = values_of(city, language)
+        for name in PLACE_FACETS:
+            others_match = all(
+                not chosen[other] or values[other] == chosen[other]
+                for other in PLACE_FACETS
+                if other != name
+            )
+            if others_match:
+                counts[name][values[name]] = counts[name].get(values[name], 0) + n
     return counts
 
 

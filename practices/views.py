@@ -2,6 +2,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cities.models import City, Coalition
@@ -41,12 +42,22 @@ def home(request):
 @require_GET
 def practice_list(request):
     outcome = search.run(request.GET)
+    filters = active_filters(request, outcome)
+    if outcome.text:
+        heading = _("Practices matching “%(text)s”") % {"text": outcome.text}
+    else:
+        heading = _("Search and browse practices")
+    # Each filtered view is its own page, with its own title.
+    described = [str(item["label"]) for item in filters if item["name"] != "q"]
+    title = f"{heading} — {', '.join(described)}" if described else heading
     return render(
         request,
         "practices/practice_list.html",
         {
             "outcome": outcome,
-            "active_filters": active_filters(request, outcome),
+            "active_filters": filters,
+            "heading": heading,
+            "page_title": title,
             "sort_choices": SORT_CHOICES,
         },
     )
@@ -78,6 +89,7 @@ def active_filters(request, outcome):
                 label = int(single)
             active.append(
                 {
+                    "name": name,
                     "field": form.fields[name].label,
                     "label": label,
                     "url": f"{reverse('practices:practice_list')}?{params.urlencode()}",

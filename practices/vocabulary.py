@@ -2,8 +2,10 @@
 read once and kept in the cache until an editor changes one of them."""
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django_countries.fields import Country
 
 from cities.models import City, Coalition
 
@@ -23,45 +25,47 @@ def vocabulary():
 
 
 def _load():
-    coalitions = {
-        item.pk: item for item in Coalition.objects.only("slug", "name", "short_name", "region")
-    }
-    cities = City.objects.only("slug", "name", "country", "coalition_id").order_by("name")
+    # One query for all of them: the search page has a fixed budget of queries.
+    sql = " UNION ALL ".join(
+        [
+            f"SELECT 'theme', id, slug, title, {_q('order')}, '', CAST(NULL AS BIGINT) FROM {_table(Theme)}",
+            f"SELECT 'role', id, slug, title, {_q('order')}, '', CAST(NULL AS BIGINT) FROM {_table(CityRole)}",
+            f"SELECT 'target', id, slug, title, {_q('order')}, '', CAST(NULL AS BIGINT) FROM {_table(TargetGroup)}",
+            f"SELECT 'coalition', id, slug, name, 0, short_name, NULL FROM {_table(Coalition)}",
+            f"SELECT 'city', id, slug, name, 0, country, coalition_id FROM {_table(City)}",
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    data = {kind: [] for kind in ["theme", "role", "target", "coalition", "city", "country"]}
     countries = {}
-    for city in cities:
-        countries[city.country.code] = city.country.name
-    return {
-        "theme": [
-            {"id": t.pk, "slug": t.slug, "label": t.title}
-            for t in Theme.objects.only("slug", "title")
-        ],
-        "role": [
-            {"id": r.pk, "slug": r.slug, "label": r.title}
-            for r in CityRole.objects.only("slug", "title")
-        ],
-        "target": [
-            {"id": g.pk, "slug": g.slug, "label": g.title}
-            for g in TargetGroup.objects.only("slug", "title")
-        ],
-        "coalition": [
-            {"id": c.pk, "slug": c.slug, "label": c.name, "short": c.short_name or c.name}
-            for c in sorted(coalitions.values(), key=lambda c: c.name)
-        ],
-        "city": [
-            {
-                "id": c.pk,
-                "slug": c.slug,
-                "label": c.name,
-                "country": c.country.code,
-                "coalition_id": c.coalition_id,
-            }
-            for c in cities
-        ],
-        "country": [
-            {"id": code, "slug": code, "label": name}
-            for code, name in sorted(countries.items(), key=lambda item: item[1])
-        ],
-    }
+    for kind, pk, slug, label, order, extra, coalition_id in rows:
+        item = {"id": pk, "slug": slug, "label": label, "order": order}
+        if kind == "coalition":
+            item["short"] = extra or label
+        elif kind == "city":
+            item["country"] = extra
+            item["coalition_id"] = coalition_id
+            countries[extra] = Country(code=extra).name
+        data[kind].append(item)
+    for kind in ["theme", "role", "target"]:
+        data[kind].sort(key=lambda item: (item["order"], item["label"]))
+    for kind in ["coalition", "city"]:
+        data[kind].sort(key=lambda item: item["label"])
+    data["country"] = [
+        {"id": code, "slug": code, "label": name}
+        for code, name in sorted(countries.items(), key=lambda item: item[1])
+    ]
+    return data
+
+
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _q(name):
+    return connection.ops.quote_name(name)
 
 
 def forget(**kwargs):

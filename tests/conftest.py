@@ -9,6 +9,16 @@ from tests.practices.factories import PracticeFactory
 Status = Practice.Status
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as after a deploy."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def city(db):
     return CityFactory(name="Ghent", slug="ghent", country="BE")

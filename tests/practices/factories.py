@@ -18,7 +18,7 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     context = "Residents did not know where to turn after being refused a flat."
     implementation = "The city opened a desk in the town hall staffed by two advisers."
     results = "Four hundred residents were advised in the first year."
-    why_it_works = "It is close to residents and independent of the housing office."
+    why_it_works = "It is close to residents and independent of other city offices."
     challenges = "Reaching people who distrust the administration took time."
     transferability = "Any city with two trained advisers and a room can start one."
     start_year = 2019

@@ -1,0 +1,190 @@
+"""The public pages beyond search: home, practice, themes, cities, coalitions, sitemap."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from practices.models import Practice, Theme
+
+Status = Practice.Status
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def public_and_hidden(make_practice):
+    theme = Theme.objects.get(slug="housing")
+    public = make_practice(Status.PUBLISHED, title="Visible housing practice", is_promising=True)
+    public.themes.set([theme])
+    hidden = {
+        status: make_practice(status, title=f"Secret practice {status}", themes=[theme])
+        for status in [
+            Status.DRAFT,
+            Status.SUBMITTED,
+            Status.CHANGES_REQUESTED,
+            Status.REJECTED,
+            Status.ARCHIVED,
+        ]
+    }
+    return public, hidden
+
+
+def public_urls(public):
+    city = public.city
+    return [
+        reverse("practices:home"),
+        reverse("practices:practice_list"),
+        reverse("practices:practice_list") + "?q=secret",
+        reverse("practices:practice_list") + "?theme=housing",
+        public.get_absolute_url(),
+        reverse("practices:theme_list"),
+        reverse("practices:theme_detail", args=["housing"]),
+        reverse("cities:city_list"),
+        city.get_absolute_url(),
+        city.coalition.get_absolute_url(),
+        reverse("sitemap"),
+    ]
+
+
+def test_no_public_page_shows_or_counts_unpublished_practices(client, public_and_hidden, officer):
+    public, hidden = public_and_hidden
+    for url in public_urls(public):
+        content = client.get(url).content.decode()
+        assert "Secret practice" not in content, url
+        for practice in hidden.values():
+            assert practice.slug not in content, url
+    theme_page = client.get(reverse("practices:theme_detail", args=["housing"]))
+    assert theme_page.context["page"].paginator.count == 1
+    assert client.get(reverse("practices:home")).context["figures"]["practices"] == 1
+    city_list = client.get(reverse("cities:city_list")).content.decode()
+    assert "(1 practice)" in city_list
+    # Signed in as the city's officer, the public pages still show only what is public.
+    client.force_login(officer)
+    for url in public_urls(public):
+        assert "Secret practice" not in client.get(url).content.decode(), url
+
+
+def test_every_public_page_has_its_own_title_description_and_canonical(client, public_and_hidden):
+    public, _hidden = public_and_hidden
+    titles = set()
+    for url in public_urls(public)[:-1]:
+        content = client.get(url).content.decode()
+        title = re.search(r"<title>(.*?)</title>", content, re.S).group(1)
+        titles.add(title)
+        assert re.search(r'<meta name="description" content="[^"]{20,}">', content), url
+        assert '<link rel="canonical" href="http' in content, url
+        assert 'property="og:title"' in content and 'property="og:url"' in content, url
+        assert content.count("<h1") == 1, url
+    assert len(titles) == len(public_urls(public)) - 1
+
+
+def test_practice_page_shows_every_section_in_order(client, make_practice):
+    practice = make_practice(
+        Status.PUBLISHED,
+        partners="Housing board\nTenants' union",
+        resources="Two advisers, 80,000 euros a year",
+        end_year=2022,
+    )
+    content = client.get(practice.get_absolute_url()).content.decode()
+    order = [
+        practice.summary,
+        "Context",
+        practice.context,
+        "What was done",
+        "Results and evidence",
+        "Why it works",
+        "Challenges and lessons learned",
+        "Transferability",
+        "Partners",
+        "Tenants&#x27; union",
+        "Dates",
+        "2019–2022",
+        "Resources",
+        "Last updated",
+    ]
+    positions = [content.index(text) for text in order]
+    assert positions == sorted(positions)
+    for theme in practice.themes.all():
+        assert theme.get_absolute_url() in content
+    assert practice.city.coalition.name in content
+
+
+def test_contact_person_is_hidden_from_anonymous_visitors(client, make_practice, officer):
+    practice = make_practice(Status.PUBLISHED)
+    content = client.get(practice.get_absolute_url()).content.decode()
+    assert practice.contact_email not in content
+    assert practice.contact_name not in content
+    client.force_login(officer)
+    assert practice.contact_email in client.get(practice.get_absolute_url()).content.decode()
+
+
+def test_inspiration_links_and_related_practices_are_published_only(
+    client, make_practice, other_city
+):
+    source = make_practice(Status.PUBLISHED, title="Original practice")
+    adapted = make_practice(Status.PUBLISHED, title="Adapted practice")
+    draft = make_practice(Status.DRAFT, title="Draft adaptation")
+    elsewhere = make_practice(Status.PUBLISHED, title="Practice elsewhere")
+    Practice.objects.filter(pk=elsewhere.pk).update(city=other_city)
+    adapted.inspired_by.set([source])
+    draft.inspired_by.set([source])
+    content = client.get(source.get_absolute_url()).content.decode()
+    assert "Adapted practice" in content
+    assert "Draft adaptation" not in content
+    assert "Practice elsewhere" in content  # related: same theme, another city
+    assert "Original practice" in client.get(adapted.get_absolute_url()).content.decode()
+
+
+def test_practice_page_query_budget(client, make_practice, django_assert_max_num_queries):
+    practice = make_practice(Status.PUBLISHED)
+    for number in range(6):
+        other = make_practice(Status.PUBLISHED, title=f"Other {number}")
+        other.inspired_by.set([practice])
+    with django_assert_max_num_queries(12):
+        assert client.get(practice.get_absolute_url()).status_code == 200
+
+
+def test_home_shows_themes_with_counts_promising_latest_and_figures(client, public_and_hidden):
+    response = client.get(reverse("practices:home"))
+    content = response.content.decode()
+    assert response.context["figures"]["practices"] == 1
+    assert len(response.context["themes"]) == 10
+    housing = next(t for t in response.context["themes"] if t.slug == "housing")
+    assert housing.num_practices == 1
+    assert [p.title for p in response.context["promising"]] == ["Visible housing practice"]
+    assert 'role="search"' in content
+
+
+def test_theme_page_lists_commitments_mapped_to_it(client, db):
+    content = client.get(reverse("practices:theme_detail", args=["housing"])).content.decode()
+    assert "Fair Access to Housing" in content  # ECCAR's seventh commitment
+
+
+def test_city_list_groups_by_coalition_and_country(client, public_and_hidden):
+    response = client.get(reverse("cities:city_list"))
+    groups = response.context["coalitions"]
+    assert groups and all(group["countries"] for group in groups)
+
+
+def test_sitemap_and_robots(client, public_and_hidden):
+    public, _hidden = public_and_hidden
+    sitemap = client.get(reverse("sitemap")).content.decode()
+    assert public.get_absolute_url() in sitemap
+    assert "/themes/housing/" in sitemap
+    assert public.city.get_absolute_url() in sitemap
+    assert public.city.coalition.get_absolute_url() in sitemap
+    robots = client.get("/robots.txt")
+    assert robots["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
+    assert "Disallow: /admin/" in robots.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/themes/nope/", "/cities/nope/", "/coalitions/nope/", "/practices/nope/"]
+)
+def test_unknown_slugs_are_404(client, db, url):
+    assert client.get(url).status_code == 404
+
+
+def test_public_pages_refuse_post(client, db):
+    assert client.post(reverse("practices:practice_list")).status_code == 405
