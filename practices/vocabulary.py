@@ -26,11 +26,12 @@ def vocabulary():
 
 def _load():
     # One query for all of them: the search page has a fixed budget of queries.
+    no_city, order = "'', CAST(NULL AS BIGINT)", _q("order")
     sql = " UNION ALL ".join(
         [
-            f"SELECT 'theme', id, slug, title, {_q('order')}, '', CAST(NULL AS BIGINT) FROM {_table(Theme)}",
-            f"SELECT 'role', id, slug, title, {_q('order')}, '', CAST(NULL AS BIGINT) FROM {_table(CityRole)}",
-            f"SELECT 'target', id, slug, title, {_q('order')}, '', CAST(NULL AS BIGINT) FROM {_table(TargetGroup)}",
+            f"SELECT 'theme', id, slug, title, {order}, {no_city} FROM {_table(Theme)}",
+            f"SELECT 'role', id, slug, title, {order}, {no_city} FROM {_table(CityRole)}",
+            f"SELECT 'target', id, slug, title, {order}, {no_city} FROM {_table(TargetGroup)}",
             f"SELECT 'coalition', id, slug, name, 0, short_name, NULL FROM {_table(Coalition)}",
             f"SELECT 'city', id, slug, name, 0, country, coalition_id FROM {_table(City)}",
         ]
