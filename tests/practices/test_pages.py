@@ -188,3 +188,14 @@ def test_unknown_slugs_are_404(client, db, url):
 
 def test_public_pages_refuse_post(client, db):
     assert client.post(reverse("practices:practice_list")).status_code == 405
+
+
+def test_error_pages_use_the_site_layout(rf, db):
+    from django.views import defaults
+
+    response = defaults.server_error(rf.get("/"))
+    assert response.status_code == 500
+    content = response.content.decode()
+    assert "Something went wrong" in content and 'class="skip-link"' in content
+    response = defaults.page_not_found(rf.get("/x/"), exception=None)
+    assert "Page not found" in response.content.decode()

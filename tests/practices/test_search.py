@@ -327,6 +327,7 @@ def test_too_many_parameters_get_a_400_page(client, catalogue):
     query = "&".join(f"p{number}=1" for number in range(1200))
     response = client.get(f"{URL}?{query}")
     assert response.status_code == 400
+    assert "could not be understood" in response.content.decode()
 
 
 def test_the_text_typed_stays_in_the_box_even_when_refused(client, catalogue):

@@ -1,0 +1,391 @@
+"""Browser, accessibility and HTML-validity checks that every page of the site is held to.
+
+Tools (installed by ``.ci/install-browser-tools``, which is safe to run again):
+
+- Debian's Chromium at ``/usr/bin/chromium`` (package ``chromium``), driven by Playwright for
+  Python (``requirements.txt``). Never ``playwright install``: it downloads a browser of its own.
+- axe-core and the Nu Html Checker (npm package vnu-jar), pinned in ``tests/browser/package.json``
+  and ``package-lock.json``, installed into ``tests/browser/node_modules`` (git-ignored).
+- Java 11 or newer, to run ``vnu.jar``.
+
+Where a tool is missing the tests that need it are skipped, with a message saying what to
+install; but when the environment variable ``CI`` is set (to anything but ``0``, ``false`` or
+``no``) they fail instead, so that CI can never silently skip them.
+
+Environment variables read here (mostly to point at other installs, or to hide a tool when
+checking the skip-or-fail behaviour):
+
+``ICCAR_CHROMIUM``
+    the Chromium executable (default ``/usr/bin/chromium``).
+``ICCAR_BROWSER_NODE_MODULES``
+    the folder holding axe-core and vnu-jar (default ``tests/browser/node_modules``).
+``ICCAR_JAVA``
+    the Java executable for vnu.jar (default ``java`` on ``PATH``).
+``CI``
+    set: a missing tool fails the tests instead of skipping them.
+
+Fixtures: ``browser`` (one Chromium for the whole session), ``page`` (one page, reused by every
+test; open a context of your own with ``browser.new_context()`` for a test that must not share
+cookies), ``live_url`` (pytest-django's ``live_server`` with a transactional database that keeps
+the rows the migrations made). Helpers, imported from this module: ``assert_no_axe_violations(page)``,
+``assert_valid_html(html_by_name)`` and ``goto(page, url)``.
+"""
+
+import asyncio
+import functools
+import inspect
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+BROWSER_DIR = Path(__file__).resolve().parent
+INSTALL_HINT = ".ci/install-browser-tools"
+
+CHROMIUM = Path(os.environ.get("ICCAR_CHROMIUM") or "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+NODE_MODULES = Path(os.environ.get("ICCAR_BROWSER_NODE_MODULES") or BROWSER_DIR / "node_modules")
+AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+JAVA = os.environ.get("ICCAR_JAVA") or shutil.which("java") or "/usr/bin/java"
+
+# WCAG 2.0 and 2.1, levels A and AA.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# A short-lived JVM finishes about twice as fast with only the quick JIT compiler and the simple
+# garbage collector; the checker's schema evaluation then needs a deeper stack than by default.
+JAVA_OPTIONS = ["-Xss2m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
+
+
+def in_ci():
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def tool_missing(*problems):
+    """Skip the current test because a tool is missing, or fail it in CI."""
+    message = "; ".join(problems)
+    if in_ci():
+        pytest.fail(f"{message} (CI is set, so this fails instead of skipping)", pytrace=False)
+    pytest.skip(message)
+
+
+def require_browser_tools():
+    problems = []
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        problems.append(
+            f"Chromium not found at {CHROMIUM}: install Debian's package chromium "
+            f"(apt-get install -y chromium), or run {INSTALL_HINT}"
+        )
+    if not AXE_SCRIPT.is_file():
+        problems.append(f"axe-core not found at {AXE_SCRIPT}: run {INSTALL_HINT}")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problems.append("the Python package playwright is missing: pip install -r requirements.txt")
+    if problems:
+        tool_missing(*problems)
+
+
+def require_html_validator():
+    problems = []
+    if not shutil.which(JAVA):
+        problems.append(
+            f"Java not found ({JAVA}): install Java 11 or newer "
+            f"(apt-get install -y default-jre-headless), or run {INSTALL_HINT}"
+        )
+    if not VNU_JAR.is_file():
+        problems.append(f"the Nu Html Checker not found at {VNU_JAR}: run {INSTALL_HINT}")
+    if problems:
+        tool_missing(*problems)
+
+
+# --- Browser ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole session."""
+    require_browser_tools()
+    from playwright.sync_api import sync_playwright
+
+    _keep_playwright_loop_to_its_calls()
+    playwright = sync_playwright().start()
+    loop = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+    finally:
+        asyncio._set_running_loop(loop)
+        try:
+            playwright.stop()
+        finally:
+            asyncio._set_running_loop(None)
+
+
+def _keep_playwright_loop_to_its_calls():
+    """Mark Playwright's asyncio loop as running only while Playwright's own code runs.
+
+    Playwright's sync API runs its loop in a greenlet of this thread and, between its calls,
+    leaves the loop marked as running in this thread. Django then takes the test's own code for
+    async code: the ORM raises SynchronousOnlyOperation, and the database connections become
+    others than those the test database was set up with (so serialized rollback loses the rows
+    the migrations made). The usual DJANGO_ALLOW_ASYNC_UNSAFE silences only the first.
+
+    Here every method and property of the sync API's classes marks the loop as running on its
+    way in and clears the mark on its way out, so Django sees an ordinary synchronous thread
+    between calls, and the page, locators, ``expect()`` and ``page.expect_*()`` work as usual.
+    Code that Playwright runs inside its loop (``page.on`` handlers, nested calls) finds the mark
+    set and leaves it alone. This relies on the layout of Playwright's sync API (its version is
+    pinned in requirements.txt): if an upgrade changes it, this fails loudly.
+    """
+    try:
+        from playwright._impl import _sync_base
+        from playwright.sync_api import _generated
+    except ImportError as error:
+        raise RuntimeError(
+            f"Playwright's sync API moved ({error}): update "
+            "_keep_playwright_loop_to_its_calls() in tests/browser/conftest.py"
+        ) from error
+    if getattr(_sync_base, "_iccar_loop_kept_to_calls", False):
+        return
+
+    def loop_of(obj):
+        if isinstance(obj, _sync_base.SyncBase):
+            return obj._loop
+        if isinstance(obj, _sync_base.EventInfo):
+            return obj._sync_base._loop
+        return obj._event._sync_base._loop  # EventContextManager
+
+    def bracket(function):
+        @functools.wraps(function)
+        def call(obj, *args, **kwargs):
+            if asyncio._get_running_loop() is not None:  # inside Playwright already
+                return function(obj, *args, **kwargs)
+            asyncio._set_running_loop(loop_of(obj))
+            try:
+                return function(obj, *args, **kwargs)
+            finally:
+                asyncio._set_running_loop(None)
+
+        return call
+
+    classes = [_sync_base.SyncBase, _sync_base.EventInfo, _sync_base.EventContextManager]
+    classes += [
+        cls
+        for cls in vars(_sync_base).values()
+        if isinstance(cls, type) and issubclass(cls, _sync_base.SyncBase)
+    ]
+    classes += [
+        cls
+        for cls in vars(_generated).values()
+        if isinstance(cls, type) and issubclass(cls, _sync_base.SyncBase)
+    ]
+    if not hasattr(_sync_base.SyncBase, "_sync") or len(classes) < 10:
+        raise RuntimeError(
+            "Playwright's sync API changed: update _keep_playwright_loop_to_its_calls() "
+            "in tests/browser/conftest.py"
+        )
+    for cls in dict.fromkeys(classes):
+        for name, member in list(vars(cls).items()):
+            if name.startswith("__") and name not in {"__enter__", "__exit__"}:
+                continue
+            if isinstance(member, property):
+                setattr(
+                    cls,
+                    name,
+                    property(
+                        member.fget and bracket(member.fget),
+                        member.fset and bracket(member.fset),
+                        member.fdel,
+                        member.__doc__,
+                    ),
+                )
+            elif inspect.isfunction(member):
+                setattr(cls, name, bracket(member))
+    _sync_base._iccar_loop_kept_to_calls = True
+
+
+@pytest.fixture(scope="session")
+def _shared_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(_shared_page):
+    """The session's one page, without cookies left over from the previous test."""
+    _shared_page.context.clear_cookies()
+    return _shared_page
+
+
+@pytest.fixture(scope="module")
+def _reload_migration_data(django_db_setup, django_db_blocker):
+    """Leave the database as the migrations made it, after the module's live-server tests.
+
+    A live-server test commits its data, so Django empties every table after it. With
+    serialized_rollback the rows that migrations made (themes, coalitions, the Editors group…)
+    are loaded back at the start of the next such test, but not after the last one: do it then,
+    so that later transactional tests (test_race on PostgreSQL…) still find them.
+    """
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture
+def live_url(_reload_migration_data, django_db_serialized_rollback, transactional_db, live_server):
+    """The live server's address (no trailing slash), for a test whose data it must see.
+
+    Such a test's data is committed, and emptied after it; the rows the migrations made are kept.
+    """
+    return live_server.url
+
+
+def goto(page, url):
+    """Open url and check that it and everything it loaded (stylesheets…) answered below 400."""
+    failed = []
+
+    def on_response(response):
+        if response.status >= 400:
+            failed.append(f"{response.status} {response.url}")
+
+    def on_request_failed(request):
+        failed.append(f"{request.failure} {request.url}")
+
+    page.on("response", on_response)
+    page.on("requestfailed", on_request_failed)
+    try:
+        response = page.goto(url, wait_until="load")
+    finally:
+        page.remove_listener("response", on_response)
+        page.remove_listener("requestfailed", on_request_failed)
+    assert response is not None and response.status == 200, f"{url} answered {response.status}"
+    assert not failed, f"requests made by {url} failed:\n" + "\n".join(failed)
+    return response
+
+
+# --- Accessibility: axe-core --------------------------------------------------------------------
+
+
+def assert_no_axe_violations(page):
+    """Run axe-core (WCAG 2.0 and 2.1, A and AA) on the page as it is and fail on any violation."""
+    require_browser_tools()
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate(
+        "options => window.axe.run(document, options)",
+        {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    violations = results["violations"]
+    if violations:
+        pytest.fail(format_axe_violations(page.url, violations), pytrace=False)
+
+
+def format_axe_violations(url, violations):
+    lines = [f"axe-core found {len(violations)} accessibility violation(s) on {url}:"]
+    for violation in violations:
+        lines.append("")
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"  * target: {', '.join(map(str, node['target']))}")
+            lines.append(f"    html:   {_shorten(node['html'], 300)}")
+            summary = (node.get("failureSummary") or "").strip()
+            for summary_line in summary.splitlines():
+                lines.append(f"    {summary_line.strip()}".rstrip())
+    return "\n".join(lines)
+
+
+def _shorten(text, limit):
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- HTML validity: the Nu Html Checker ---------------------------------------------------------
+
+
+def assert_valid_html(html_by_name):
+    """Check every document of {name: HTML} with one run of the Nu Html Checker; fail on errors.
+
+    The documents are written byte for byte to a temporary folder, so the line numbers reported
+    are those of the HTML as served.
+    """
+    require_html_validator()
+    with tempfile.TemporaryDirectory(prefix="iccar-vnu-") as folder:
+        name_by_file = {}
+        for index, (name, html) in enumerate(html_by_name.items()):
+            slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+            path = Path(folder) / f"{index:02d}-{slug or 'page'}.html"
+            path.write_bytes(html if isinstance(html, bytes) else html.encode())
+            name_by_file[path.name] = name
+        completed = subprocess.run(
+            [
+                JAVA,
+                *JAVA_OPTIONS,
+                "-jar",
+                str(VNU_JAR),
+                "--errors-only",
+                "--format",
+                "json",
+                *sorted(str(Path(folder) / file) for file in name_by_file),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    try:
+        messages = json.loads(completed.stderr or completed.stdout)["messages"]
+    except (ValueError, KeyError):
+        pytest.fail(
+            f"the Nu Html Checker did not answer in JSON (exit code {completed.returncode}):\n"
+            f"{completed.stdout}\n{completed.stderr}",
+            pytrace=False,
+        )
+    errors = [message for message in messages if message.get("type") != "info"]
+    if errors:
+        pytest.fail(format_vnu_errors(errors, name_by_file), pytrace=False)
+    assert completed.returncode == 0, completed.stderr
+
+
+def format_vnu_errors(errors, name_by_file):
+    def position(error):
+        file = error.get("url", "").rsplit("/", 1)[-1]
+        return file, error.get("lastLine", 0), error.get("firstColumn", 0)
+
+    lines = [f"the Nu Html Checker found {len(errors)} error(s):"]
+    for error in sorted(errors, key=position):
+        file = error.get("url", "").rsplit("/", 1)[-1]
+        line = error.get("lastLine", error.get("firstLine", "?"))
+        column = error.get("firstColumn", error.get("lastColumn", "?"))
+        lines.append(
+            f"- {name_by_file.get(file, file)} ({file}) line {line}, column {column}: "
+            f"{error.get('message', error)}"
+        )
+        if error.get("extract"):
+            lines.append(f"    {_shorten(error['extract'], 200)}")
+    return "\n".join(lines)

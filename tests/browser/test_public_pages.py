@@ -1,0 +1,206 @@
+"""Every public page: no axe-core violation in Chromium, valid HTML, the landmarks, the keyboard.
+
+To hold a new page to the same checks, add a (name, url builder) pair to PAGES: the builder
+gets the `Site` dataset below and returns the page's path (with its query string). Pages in
+other languages, or of the member area, go the same way (a name per language, a builder that
+adds the prefix; a fixture that signs in where a page needs it).
+"""
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from cities.models import City, Coalition
+from practices import services
+from practices.models import Practice, Theme
+from tests.browser.conftest import assert_no_axe_violations, assert_valid_html, goto
+from tests.practices.factories import PracticeFactory
+
+Status = Practice.Status
+
+pytestmark = pytest.mark.browser
+
+# A word in the title of a published practice, and in no other text of the dataset.
+SEARCH_WORD = "interpreters"
+
+
+@dataclass
+class Site:
+    """The small dataset the pages are rendered with."""
+
+    practice: Practice
+    theme: Theme
+    city: City
+    coalition: Coalition
+    search_word: str
+
+
+def _search(query):
+    return f"{reverse('practices:practice_list')}?{urlencode({'q': query})}"
+
+
+PAGES = [
+    ("home", lambda site: reverse("practices:home")),
+    ("search with results", lambda site: _search(site.search_word)),
+    ("search without results", lambda site: _search("zzzzunknown")),
+    ("practice", lambda site: site.practice.get_absolute_url()),
+    ("theme list", lambda site: reverse("practices:theme_list")),
+    ("theme", lambda site: site.theme.get_absolute_url()),
+    ("city list", lambda site: reverse("cities:city_list")),
+    ("city", lambda site: site.city.get_absolute_url()),
+    ("coalition", lambda site: site.coalition.get_absolute_url()),
+]
+PAGE_NAMES = [name for name, _build in PAGES]
+URL_BUILDERS = dict(PAGES)
+
+
+@pytest.fixture
+def site(make_practice, other_city_officer, editor):
+    """Three published practices in two cities (one written in French), a draft, an archive."""
+    themes = list(Theme.objects.order_by("order")[:2])
+    practice = make_practice(
+        Status.PUBLISHED,
+        title="Community interpreters at the town hall",
+        summary="Trained residents interpret for newcomers at the housing and social desks.",
+        themes=themes,
+        partners="Red Cross Flanders\nGhent University",
+        resources="Two coordinators; €40,000 a year.",
+        start_year=2018,
+        end_year=2022,
+    )
+    elsewhere = PracticeFactory(city=other_city_officer.city_officer.city, themes=themes[:1])
+    services.practice_submit(practice=elsewhere, actor=other_city_officer)
+    services.practice_approve(practice=elsewhere, actor=editor)
+    make_practice(
+        Status.PUBLISHED,
+        title="Bureau de signalement des discriminations",
+        summary="Un guichet où les habitants signalent une discrimination.",
+        language="fr",
+        themes=themes[1:],
+    )
+    make_practice(Status.DRAFT, title="A draft nobody sees")
+    make_practice(Status.ARCHIVED, title="An archived practice")
+    return Site(
+        practice=practice,
+        theme=themes[0],
+        city=practice.city,
+        coalition=practice.city.coalition,
+        search_word=SEARCH_WORD,
+    )
+
+
+def test_search_pages_are_what_their_names_say(site, client):
+    """The two search pages must really show results and no result, or the checks above miss
+    one of the two states."""
+    published = list(Practice.objects.published())
+    assert len(published) == 3
+    with_results = client.get(URL_BUILDERS["search with results"](site)).content.decode()
+    without = client.get(URL_BUILDERS["search without results"](site)).content.decode()
+    shown = [p.title for p in published if p.title in with_results]
+    assert shown == [site.practice.title], f"searching {SEARCH_WORD!r} showed {shown}"
+    shown = [p.title for p in published if p.title in without]
+    assert shown == [], f"searching 'zzzzunknown' showed {shown}"
+
+
+# --- In Chromium ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_no_axe_violations(name, live_url, site, page):
+    goto(page, live_url + URL_BUILDERS[name](site))
+    assert_no_axe_violations(page)
+
+
+def test_skip_link_is_first_visible_when_focused_and_leads_to_main(live_url, site, page):
+    goto(page, live_url + URL_BUILDERS["home"](site))
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const target = el && el.hash ? document.getElementById(el.hash.slice(1)) : null;
+            const style = el ? getComputedStyle(el) : null;
+            return {
+                tag: el ? el.tagName.toLowerCase() : null,
+                text: el ? el.textContent.trim() : null,
+                targetTag: target ? target.tagName.toLowerCase() : null,
+                opacity: style ? Number(style.opacity) : null,
+                visibility: style ? style.visibility : null,
+            };
+        }"""
+    )
+    assert focused["tag"] == "a" and focused["targetTag"] == "main", (
+        f"the first Tab should focus a skip link to <main>, not {focused}"
+    )
+    link = page.locator(":focus")
+    box = link.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None, "the focused skip link has no box"
+    assert box["width"] >= 8 and box["height"] >= 8, f"skip link too small when focused: {box}"
+    assert (
+        box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= viewport["width"]
+        and box["y"] + box["height"] <= viewport["height"]
+    ), f"the focused skip link is outside the viewport: {box}"
+    assert focused["opacity"] > 0 and focused["visibility"] == "visible", focused
+
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.hash !== ''")
+    assert page.evaluate("() => document.activeElement.tagName.toLowerCase()") == "main", (
+        "following the skip link should move focus to <main>"
+    )
+
+
+# --- Without a browser: the HTML as served ----------------------------------------------------
+
+
+def test_all_pages_are_valid_html(site, client):
+    html_by_name = {}
+    for name, build in PAGES:
+        url = build(site)
+        response = client.get(url)
+        assert response.status_code == 200, f"{name}: {url} answered {response.status_code}"
+        html_by_name[f"{name} ({url})"] = response.content
+    assert_valid_html(html_by_name)
+
+
+class Landmarks(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.html_lang = None
+        self.h1 = 0
+        self.main = 0
+        self.navs = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.html_lang = (attrs.get("lang") or "").strip()
+        elif tag == "h1":
+            self.h1 += 1
+        elif tag == "main":
+            self.main += 1
+        elif tag == "nav":
+            self.navs.append(attrs)
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_page_has_lang_one_h1_a_main_and_labelled_navigation(name, site, client):
+    response = client.get(URL_BUILDERS[name](site))
+    assert response.status_code == 200
+    parsed = Landmarks()
+    parsed.feed(response.content.decode())
+    assert parsed.html_lang, "<html> needs a lang attribute"
+    assert parsed.h1 == 1, f"expected exactly one <h1>, found {parsed.h1}"
+    assert parsed.main == 1, f"expected exactly one <main>, found {parsed.main}"
+    assert any((nav.get("aria-label") or "").strip() for nav in parsed.navs), (
+        "expected a <nav> with an aria-label"
+    )
+    unlabelled = [nav for nav in parsed.navs if not (nav.get("aria-label") or "").strip()]
+    unlabelled = [nav for nav in unlabelled if not (nav.get("aria-labelledby") or "").strip()]
+    assert not unlabelled, (
+        f"every <nav> needs a label (aria-label or aria-labelledby): {unlabelled}"
+    )
