@@ -140,6 +140,13 @@ class CityOfficer(models.Model):
             "Untick when the person no longer represents the city; they can then no longer act."
         ),
     )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of the e-mails the portal sends to this officer."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CityOfficerQuerySet.as_manager()

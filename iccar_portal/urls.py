@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("members/", include("practices.member_urls")),
     path("", include("practices.urls")),
     path("", include("cities.urls")),
 ]

@@ -276,6 +276,8 @@ class Practice(models.Model):
         _("links"), blank=True, help_text=_("Web pages about the practice, one address per line.")
     )
     image = models.ImageField(_("main image"), upload_to=practice_image_path, blank=True)
+    # Resized copies of the main image: {"card": name, "page": name}.
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     image_alt = models.CharField(
         _("image description"),
         max_length=250,
@@ -306,6 +308,8 @@ class Practice(models.Model):
         editable=False,
         db_index=True,
     )
+    # Raised by every change of content or status, so a form opened earlier can tell it is stale.
+    version = models.PositiveIntegerField(default=1, editable=False)
     # City, country, coalition and theme names, kept here so full-text search can match them.
     search_extra = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -361,6 +365,188 @@ class Practice(models.Model):
     def partner_list(self):
         return [line.strip() for line in self.partners.splitlines() if line.strip()]
 
+    def image_url(self, size="page"):
+        """Return the URL of a resized copy of the main image, or of the original."""
+        if not self.image:
+            return ""
+        name = self.image_renditions.get(size)
+        return self.image.storage.url(name) if name else self.image.url
+
+
+class PracticeImage(models.Model):
+    """One of up to five further images of a practice."""
+
+    MAX_PER_PRACTICE = 5
+
+    practice = models.ForeignKey(
+        Practice, verbose_name=_("practice"), on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(_("image"), upload_to=practice_image_path)
+    alt_text = models.CharField(
+        _("image description"),
+        max_length=250,
+        help_text=_("Describe the image for people who cannot see it."),
+    )
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self):
+        return self.alt_text
+
+    def url(self, size="page"):
+        name = self.renditions.get(size)
+        return self.image.storage.url(name) if name else self.image.url
+
+
+def practice_attachment_path(instance, filename):
+    return f"attachments/{uuid.uuid4().hex}.pdf"
+
+
+class PracticeAttachment(models.Model):
+    """A PDF about a practice: a report, an evaluation."""
+
+    practice = models.ForeignKey(
+        Practice, verbose_name=_("practice"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("PDF file"), upload_to=practice_attachment_path)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        help_text=_("What the document is, e.g. “Evaluation report 2023”."),
+    )
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.title
+
+
+class RevisionQuerySet(models.QuerySet):
+    OPEN = ["draft", "submitted", "changes_requested"]
+
+    def open(self):
+        """Return the proposals still being written or reviewed."""
+        return self.filter(status__in=self.OPEN)
+
+    def awaiting_review(self):
+        return self.filter(status="submitted").order_by("submitted_at", "pk")
+
+
+class PracticeRevision(models.Model):
+    """Changes an officer proposes to a published practice; public only once approved."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved and published")
+        REJECTED = "rejected", _("Rejected")
+
+    practice = models.ForeignKey(
+        Practice, verbose_name=_("practice"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    # The proposed content, in the shape of practices.snapshots.practice_snapshot().
+    data = models.JSONField(_("proposed content"), default=dict)
+    # The practice's version the proposal started from: what the editor compares against.
+    base_version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("proposed update")
+        verbose_name_plural = _("proposed updates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice"],
+                condition=models.Q(status__in=RevisionQuerySet.OPEN),
+                name="one_open_revision_per_practice",
+            )
+        ]
+
+    def __str__(self):
+        return _("Update of “%(title)s”") % {"title": self.practice.title}
+
+    @property
+    def is_open(self):
+        return self.status in RevisionQuerySet.OPEN
+
+
+class PracticeChange(models.Model):
+    """Who changed a practice's content, when, and which fields. Append-only."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="changes")
+    revision = models.ForeignKey(
+        PracticeRevision, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(_("by"), max_length=150)
+    changed_fields = models.JSONField(_("fields changed"), default=list)
+    version = models.PositiveIntegerField(_("version after the change"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("content change")
+        verbose_name_plural = _("content changes")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Content changes are append-only.")
+        super().save(*args, **kwargs)
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail written in the same transaction as the change it reports, then sent.
+
+    If sending fails the row stays, with the error, and `send_queued_emails` tries again.
+    """
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=250)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["sent_at", "attempts"], name="email_unsent")]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
+
+
+EVENT_STATES = Practice.Status.choices + [("approved", _("Approved and published"))]
+
 
 class ReviewEvent(models.Model):
     """One change of a practice's status: who, from where to where, and why. Append-only."""
@@ -377,8 +563,17 @@ class ReviewEvent(models.Model):
     )
     # Kept so the history still names the person if the account is later removed.
     actor_name = models.CharField(_("by (name)"), max_length=150)
-    from_status = models.CharField(_("from"), max_length=20, choices=Practice.Status.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=Practice.Status.choices)
+    # Set when the event concerns a proposed update of a published practice.
+    revision = models.ForeignKey(
+        "PracticeRevision",
+        verbose_name=_("proposed update"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=EVENT_STATES)
+    to_status = models.CharField(_("to"), max_length=20, choices=EVENT_STATES)
     message = models.TextField(
         _("message to the city"), blank=True, help_text=_("Shown to the city's officers.")
     )
