@@ -27,8 +27,11 @@ checking the skip-or-fail behaviour):
 Fixtures: ``browser`` (one Chromium for the whole session), ``page`` (one page, reused by every
 test; open a context of your own with ``browser.new_context()`` for a test that must not share
 cookies), ``live_url`` (pytest-django's ``live_server`` with a transactional database that keeps
-the rows the migrations made). Helpers, imported from this module: ``assert_no_axe_violations(page)``,
-``assert_valid_html(html_by_name)`` and ``goto(page, url)``.
+the rows the migrations made).
+
+Helpers, imported from this module: ``goto(page, url)``, ``assert_no_axe_violations(page)``,
+``assert_skip_link_works(page)``, ``assert_landmarks(html)`` and
+``assert_valid_html(html_by_name)``.
 """
 
 import asyncio
@@ -40,6 +43,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -284,7 +288,8 @@ def goto(page, url):
     finally:
         page.remove_listener("response", on_response)
         page.remove_listener("requestfailed", on_request_failed)
-    assert response is not None and response.status == 200, f"{url} answered {response.status}"
+    status = response.status if response is not None else "nothing"
+    assert status == 200, f"{url} answered {status}"
     assert not failed, f"requests made by {url} failed:\n" + "\n".join(failed)
     return response
 
@@ -324,6 +329,100 @@ def format_axe_violations(url, violations):
 def _shorten(text, limit):
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- Keyboard ------------------------------------------------------------------------------------
+
+
+def assert_skip_link_works(page):
+    """On the page as loaded: the first Tab focuses a skip link to <main>, shown in the viewport
+    while focused, and following it moves the focus to <main>."""
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const target = el && el.hash ? document.getElementById(el.hash.slice(1)) : null;
+            const style = getComputedStyle(el);
+            return {
+                html: el.outerHTML.slice(0, 200),
+                tag: el.tagName.toLowerCase(),
+                targetTag: target ? target.tagName.toLowerCase() : null,
+                opacity: Number(style.opacity),
+                visibility: style.visibility,
+            };
+        }"""
+    )
+    assert focused["tag"] == "a" and focused["targetTag"] == "main", (
+        f"the first Tab should focus a skip link to <main>; it focused {focused['html']}"
+    )
+    box = page.locator(":focus").bounding_box()
+    viewport = page.viewport_size
+    assert box and box["width"] >= 8 and box["height"] >= 8, (
+        f"the focused skip link should be visible; its box is {box}"
+    )
+    assert (
+        box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= viewport["width"]
+        and box["y"] + box["height"] <= viewport["height"]
+    ), f"the focused skip link should be inside the viewport {viewport}; its box is {box}"
+    assert focused["opacity"] > 0 and focused["visibility"] == "visible", (
+        f"the focused skip link should be visible: {focused}"
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.hash !== ''")
+    now_focused = page.evaluate("() => document.activeElement.outerHTML.slice(0, 200)")
+    assert page.evaluate("() => document.activeElement.tagName.toLowerCase()") == "main", (
+        f"following the skip link should focus <main> (give it tabindex=-1); "
+        f"the focus is on {now_focused}"
+    )
+
+
+# --- Structure ----------------------------------------------------------------------------------
+
+
+class _Landmarks(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.html_lang = None
+        self.h1 = 0
+        self.main = 0
+        self.navs = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: (value or "").strip() for name, value in attrs}
+        if tag == "html":
+            self.html_lang = attrs.get("lang", "")
+        elif tag == "h1":
+            self.h1 += 1
+        elif tag == "main":
+            self.main += 1
+        elif tag == "nav":
+            self.navs.append(attrs)
+
+
+def assert_landmarks(html):
+    """The document has <html lang>, exactly one <h1>, exactly one <main>, and a <nav> with an
+    aria-label; every <nav> is labelled (aria-label or aria-labelledby), so that they can be
+    told apart."""
+    found = _Landmarks()
+    found.feed(html)
+    found.close()
+    problems = []
+    if not found.html_lang:
+        problems.append("<html> has no lang attribute")
+    if found.h1 != 1:
+        problems.append(f"expected exactly one <h1>, found {found.h1}")
+    if found.main != 1:
+        problems.append(f"expected exactly one <main>, found {found.main}")
+    if not any(nav.get("aria-label") for nav in found.navs):
+        problems.append("expected a <nav> with an aria-label")
+    unlabelled = [
+        nav for nav in found.navs if not (nav.get("aria-label") or nav.get("aria-labelledby"))
+    ]
+    if unlabelled:
+        problems.append(f"<nav> without aria-label or aria-labelledby: {unlabelled}")
+    assert not problems, "; ".join(problems)
 
 
 # --- HTML validity: the Nu Html Checker ---------------------------------------------------------

@@ -2,7 +2,13 @@
 
 import pytest
 
-from tests.browser.conftest import assert_no_axe_violations, assert_valid_html
+from tests.browser.conftest import (
+    assert_landmarks,
+    assert_no_axe_violations,
+    assert_skip_link_works,
+    assert_valid_html,
+    require_html_validator,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +38,7 @@ def test_axe_passes_a_good_page(page):
 
 
 def test_nu_checker_reports_errors_by_page_and_line():
+    require_html_validator()
     with pytest.raises(pytest.fail.Exception) as failure:
         assert_valid_html(
             {
@@ -43,3 +50,55 @@ def test_nu_checker_reports_errors_by_page_and_line():
     report = str(failure.value)
     assert "bad page (01-bad-page.html) line 3" in report, report
     assert "good page" not in report and "good again" not in report, report
+
+
+SKIP_LINK_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><title>Skip</title><style>
+.skip {{ position: absolute; top: -4rem; }} .skip:focus {{ top: {focused_top}; }}
+</style></head>
+<body>{skip_link}<nav><a href="/a">A</a></nav>
+<main id="main"{main_attrs}><h1>Main</h1><p style="height: 3000px">Long.</p></main></body></html>"""
+SKIP_LINK = '<a class="skip" href="#main">Skip to main content</a>'
+
+
+def test_skip_link_check_passes_a_good_page(page):
+    good = SKIP_LINK_PAGE.format(
+        skip_link=SKIP_LINK, focused_top="0.5rem", main_attrs=' tabindex="-1"'
+    )
+    page.set_content(good)
+    assert_skip_link_works(page)
+
+
+@pytest.mark.parametrize(
+    "skip_link, focused_top, main_attrs, complaint",
+    [
+        ("", "0.5rem", ' tabindex="-1"', "the first Tab should focus a skip link"),
+        (SKIP_LINK, "-4rem", ' tabindex="-1"', "inside the viewport"),
+        (SKIP_LINK, "0.5rem", "", "should focus <main>"),
+    ],
+    ids=["no-skip-link", "offscreen-when-focused", "main-not-focusable"],
+)
+def test_skip_link_check_fails_a_bad_page(page, skip_link, focused_top, main_attrs, complaint):
+    page.set_content(
+        SKIP_LINK_PAGE.format(skip_link=skip_link, focused_top=focused_top, main_attrs=main_attrs)
+    )
+    with pytest.raises(AssertionError, match=complaint):
+        assert_skip_link_works(page)
+
+
+def test_landmarks_check():
+    assert_landmarks(GOOD_PAGE.replace("<main>", '<nav aria-label="Main"></nav><main>'))
+    bad = (
+        "<!DOCTYPE html><html><title>x</title><nav></nav><nav aria-labelledby=n></nav>"
+        "<main><h1>One</h1><h1>Two</h1></main><main></main>"
+    )
+    with pytest.raises(AssertionError) as failure:
+        assert_landmarks(bad)
+    for problem in [
+        "no lang",
+        "one <h1>, found 2",
+        "one <main>, found 2",
+        "a <nav> with an aria-label",
+        "<nav> without aria-label or aria-labelledby: [{}]",
+    ]:
+        assert problem in str(failure.value)

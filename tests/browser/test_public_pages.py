@@ -7,7 +7,6 @@ adds the prefix; a fixture that signs in where a page needs it).
 """
 
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
@@ -16,7 +15,13 @@ from django.urls import reverse
 from cities.models import City, Coalition
 from practices import services
 from practices.models import Practice, Theme
-from tests.browser.conftest import assert_no_axe_violations, assert_valid_html, goto
+from tests.browser.conftest import (
+    assert_landmarks,
+    assert_no_axe_violations,
+    assert_skip_link_works,
+    assert_valid_html,
+    goto,
+)
 from tests.practices.factories import PracticeFactory
 
 Status = Practice.Status
@@ -116,42 +121,7 @@ def test_no_axe_violations(name, live_url, site, page):
 
 def test_skip_link_is_first_visible_when_focused_and_leads_to_main(live_url, site, page):
     goto(page, live_url + URL_BUILDERS["home"](site))
-    page.keyboard.press("Tab")
-    focused = page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            const target = el && el.hash ? document.getElementById(el.hash.slice(1)) : null;
-            const style = el ? getComputedStyle(el) : null;
-            return {
-                tag: el ? el.tagName.toLowerCase() : null,
-                text: el ? el.textContent.trim() : null,
-                targetTag: target ? target.tagName.toLowerCase() : null,
-                opacity: style ? Number(style.opacity) : null,
-                visibility: style ? style.visibility : null,
-            };
-        }"""
-    )
-    assert focused["tag"] == "a" and focused["targetTag"] == "main", (
-        f"the first Tab should focus a skip link to <main>, not {focused}"
-    )
-    link = page.locator(":focus")
-    box = link.bounding_box()
-    viewport = page.viewport_size
-    assert box is not None, "the focused skip link has no box"
-    assert box["width"] >= 8 and box["height"] >= 8, f"skip link too small when focused: {box}"
-    assert (
-        box["x"] >= 0
-        and box["y"] >= 0
-        and box["x"] + box["width"] <= viewport["width"]
-        and box["y"] + box["height"] <= viewport["height"]
-    ), f"the focused skip link is outside the viewport: {box}"
-    assert focused["opacity"] > 0 and focused["visibility"] == "visible", focused
-
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => location.hash !== ''")
-    assert page.evaluate("() => document.activeElement.tagName.toLowerCase()") == "main", (
-        "following the skip link should move focus to <main>"
-    )
+    assert_skip_link_works(page)
 
 
 # --- Without a browser: the HTML as served ----------------------------------------------------
@@ -167,40 +137,8 @@ def test_all_pages_are_valid_html(site, client):
     assert_valid_html(html_by_name)
 
 
-class Landmarks(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.html_lang = None
-        self.h1 = 0
-        self.main = 0
-        self.navs = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "html":
-            self.html_lang = (attrs.get("lang") or "").strip()
-        elif tag == "h1":
-            self.h1 += 1
-        elif tag == "main":
-            self.main += 1
-        elif tag == "nav":
-            self.navs.append(attrs)
-
-
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_page_has_lang_one_h1_a_main_and_labelled_navigation(name, site, client):
     response = client.get(URL_BUILDERS[name](site))
     assert response.status_code == 200
-    parsed = Landmarks()
-    parsed.feed(response.content.decode())
-    assert parsed.html_lang, "<html> needs a lang attribute"
-    assert parsed.h1 == 1, f"expected exactly one <h1>, found {parsed.h1}"
-    assert parsed.main == 1, f"expected exactly one <main>, found {parsed.main}"
-    assert any((nav.get("aria-label") or "").strip() for nav in parsed.navs), (
-        "expected a <nav> with an aria-label"
-    )
-    unlabelled = [nav for nav in parsed.navs if not (nav.get("aria-label") or "").strip()]
-    unlabelled = [nav for nav in unlabelled if not (nav.get("aria-labelledby") or "").strip()]
-    assert not unlabelled, (
-        f"every <nav> needs a label (aria-label or aria-labelledby): {unlabelled}"
-    )
+    assert_landmarks(response.content.decode())
