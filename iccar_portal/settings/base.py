@@ -160,7 +160,7 @@ LOGOUT_REDIRECT_URL = "practices:home"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "cities.backends.OfficerAwareBackend",
 ]
 # Failed logins lock the account name and, separately, the address they come from.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
