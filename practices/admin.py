@@ -9,7 +9,21 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import CityRole, Commitment, Practice, ReviewEvent, TargetGroup, Theme, is_editor
+from .models import (
+    CityRole,
+    Commitment,
+    OutgoingEmail,
+    Practice,
+    PracticeAttachment,
+    PracticeChange,
+    PracticeImage,
+    PracticeRevision,
+    ReviewEvent,
+    TargetGroup,
+    Theme,
+    is_editor,
+)
+from .snapshots import field_changes, named_snapshot, practice_snapshot
 
 Status = Practice.Status
 
@@ -78,6 +92,43 @@ REVIEW_ACTIONS = {
 }
 
 
+def changes_since_last_decision(practice):
+    """For a resubmission: what changed since the editors last sent it back."""
+    if practice.status != Status.SUBMITTED:
+        return None
+    decision = (
+        practice.events.filter(revision__isnull=True, to_status=Status.CHANGES_REQUESTED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if decision is None:
+        return None
+    return {
+        "since": decision,
+        "changes": field_changes(decision.snapshot, practice_snapshot(practice)),
+    }
+
+
+class ImageInline(admin.TabularInline):
+    model = PracticeImage
+    extra = 0
+    fields = ["image", "alt_text", "created_at"]
+    readonly_fields = ["image", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # uploads go through the member area's checks
+
+
+class AttachmentInline(admin.TabularInline):
+    model = PracticeAttachment
+    extra = 0
+    fields = ["file", "title", "size", "created_at"]
+    readonly_fields = ["file", "size", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class ReviewEventInline(admin.TabularInline):
     model = ReviewEvent
     extra = 0
@@ -125,7 +176,7 @@ class PracticeAdmin(admin.ModelAdmin):
         "published_at",
         "created_by",
     ]
-    inlines = [ReviewEventInline]
+    inlines = [ImageInline, AttachmentInline, ReviewEventInline]
     actions = None  # no bulk action may change or delete practices behind the workflow's back
     change_form_template = "admin/practices/practice/change_form.html"
     fieldsets = [
@@ -194,6 +245,14 @@ class PracticeAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and form.changed_data:
+            # Recorded like an officer's edit: forms opened before it become stale.
+            services.practice_editor_saved(
+                practice=form.instance, actor=request.user, fields=list(form.changed_data)
+            )
+
     def get_urls(self):
         return [
             path(
@@ -218,6 +277,7 @@ class PracticeAdmin(admin.ModelAdmin):
             extra_context["review_actions"] = self.review_actions_for(practice)
             extra_context["review_events"] = practice.events.select_related("actor")
             extra_context["preview_practice"] = practice
+            extra_context["changes_since_decision"] = changes_since_last_decision(practice)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def review_view(self, request, object_id, action):
@@ -266,6 +326,198 @@ class PracticeAdmin(admin.ModelAdmin):
             "title": f"{label}: {practice.title}",
         }
         return TemplateResponse(request, "admin/practices/practice/review.html", context)
+
+
+REVISION_ACTIONS = {
+    "approve": (services.revision_approve, _("Approve and publish the update"), False),
+    "request_changes": (services.revision_request_changes, _("Request changes"), True),
+    "reject": (services.revision_reject, _("Reject the update"), True),
+}
+
+
+class RevisionStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [*PracticeRevision.Status.choices, ("all", _("All states"))]
+
+    def value(self):
+        return super().value() or PracticeRevision.Status.SUBMITTED
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(status=self.value())
+
+
+@admin.register(PracticeRevision)
+class PracticeRevisionAdmin(admin.ModelAdmin):
+    """The queue of proposed updates to published practices, with what each would change."""
+
+    list_display = ["__str__", "city", "status", "submitted_at", "created_by"]
+    list_filter = [RevisionStateFilter]
+    list_select_related = ["practice__city", "created_by"]
+    search_fields = ["practice__title", "practice__city__name"]
+    ordering = ["submitted_at", "pk"]
+    actions = None
+    fields = ["practice", "status", "created_by", "created_at", "submitted_at", "decided_at"]
+    readonly_fields = fields
+    change_form_template = "admin/practices/practicerevision/change_form.html"
+
+    @admin.display(description=_("city"), ordering="practice__city__name")
+    def city(self, obj):
+        return obj.practice.city.name
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+    def has_module_permission(self, request):
+        return is_editor(request.user)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/review/<slug:action>/",
+                self.admin_site.admin_view(self.review_view),
+                name="practices_practicerevision_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        revision = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if revision is not None:
+            live = practice_snapshot(revision.practice)
+            extra_context["changes"] = field_changes(live, named_snapshot(revision.data))
+            extra_context["review_events"] = revision.events.all()
+            extra_context["review_actions"] = (
+                [
+                    {"name": name, "label": label}
+                    for name, (_s, label, _r) in REVISION_ACTIONS.items()
+                ]
+                if revision.status == PracticeRevision.Status.SUBMITTED
+                else []
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def review_view(self, request, object_id, action):
+        if action not in REVISION_ACTIONS or not is_editor(request.user):
+            raise Http404 if action not in REVISION_ACTIONS else PermissionDenied
+        revision = get_object_or_404(PracticeRevision, pk=object_id)
+        service, label, message_required = REVISION_ACTIONS[action]
+        change_url = reverse("admin:practices_practicerevision_change", args=[revision.pk])
+        form = ReviewDecisionForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                service(
+                    revision=revision,
+                    actor=request.user,
+                    message=form.cleaned_data["message"],
+                    note=form.cleaned_data["note"],
+                )
+            except services.AlreadyDecided as error:
+                self.message_user(request, error.message, messages.ERROR)
+                return HttpResponseRedirect(change_url)
+            except services.WorkflowError as error:
+                for field, field_error in error.field_errors.items():
+                    form.add_error(field if field in form.fields else None, field_error)
+                if not form.errors:
+                    form.add_error(None, error.message)
+            else:
+                revision.refresh_from_db()
+                self.message_user(
+                    request,
+                    _("The update is now: %(status)s.") % {"status": revision.get_status_display()},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "practice": revision.practice,
+            "form": form,
+            "action_label": label,
+            "message_required": message_required,
+            "change_url": change_url,
+            "title": f"{label}: {revision.practice.title}",
+        }
+        return TemplateResponse(request, "admin/practices/practice/review.html", context)
+
+
+@admin.register(PracticeChange)
+class PracticeChangeAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "practice", "actor_name", "changed_fields", "version"]
+    list_select_related = ["practice"]
+    search_fields = ["practice__title", "actor_name"]
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+    def has_module_permission(self, request):
+        return is_editor(request.user)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "to", "subject", "sent_at", "attempts", "last_error"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["to", "subject"]
+    actions = None
+    readonly_fields = [
+        "to",
+        "subject",
+        "body_text",
+        "kind",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
+    exclude = ["body_html"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+    def has_module_permission(self, request):
+        return is_editor(request.user)
 
 
 @admin.register(ReviewEvent)

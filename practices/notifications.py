@@ -1,54 +1,108 @@
-"""E-mails about practices. Called after the transaction commits; a failing mail server is
-logged and never undoes or blocks the change that triggered the message."""
+"""E-mails about practices, through an outbox.
+
+Each message is written to `OutgoingEmail` inside the transaction of the change it reports, so
+it exists exactly when the change does, and is sent right after the commit. A failing mail
+server never undoes or blocks the change: the row keeps the error, and
+`python manage.py send_queued_emails` (run it from cron) tries again.
+"""
 
 import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from cities.models import CityOfficer
 
-from .models import EDITORS_GROUP
+from .models import EDITORS_GROUP, OutgoingEmail
 
 logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
 
 
-def editor_addresses():
-    """Return the e-mail addresses of the active members of the Editors group."""
+def editor_recipients():
+    """Return (address, language) for the active members of the Editors group."""
     users = (
         get_user_model()
         .objects.filter(groups__name=EDITORS_GROUP, is_active=True, is_staff=True)
         .exclude(email="")
     )
-    return sorted(set(users.values_list("email", flat=True)))
+    return [
+        (address, settings.LANGUAGE_CODE)
+        for address in sorted(set(users.values_list("email", flat=True)))
+    ]
 
 
-def city_officer_addresses(city):
-    """Return the e-mail addresses of the city's active officers."""
+def city_officer_recipients(city):
+    """Return (address, language) for the city's active officers."""
     officers = CityOfficer.objects.active().filter(city=city).exclude(user__email="")
-    return sorted(set(officers.values_list("user__email", flat=True)))
+    seen, recipients = set(), []
+    for address, language in officers.values_list("user__email", "preferred_language").order_by(
+        "user__email"
+    ):
+        if address not in seen:
+            seen.add(address)
+            recipients.append((address, language))
+    return recipients
 
 
-def _send(*, template, recipients, context):
-    if not recipients:
-        return 0
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    subject = " ".join(subject.splitlines())  # a header may never span lines
-    text_body = render_to_string(f"emails/{template}.txt", context)
-    html_body = render_to_string(f"emails/{template}.html", context)
+def queue(*, template, recipients, context):
+    """Write one message per recipient, in their language; send them after the commit."""
+    messages = []
+    for address, language in recipients:
+        with translation.override(language):
+            subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+            messages.append(
+                OutgoingEmail(
+                    to=address,
+                    # A header may never span lines: that is how headers get injected.
+                    subject=" ".join(subject.split())[:250],
+                    body_text=render_to_string(f"emails/{template}.txt", context),
+                    body_html=render_to_string(f"emails/{template}.html", context),
+                    kind=template,
+                )
+            )
+    created = OutgoingEmail.objects.bulk_create(messages)
+    ids = [message.pk for message in created]
+    if ids:
+        transaction.on_commit(lambda: send_queued(ids))
+    return created
+
+
+def send_queued(ids=None):
+    """Send queued messages (the given ones, or every unsent one); return how many went out."""
+    pending = OutgoingEmail.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+    if ids is not None:
+        pending = pending.filter(pk__in=ids)
     sent = 0
-    for address in recipients:
-        message = EmailMultiAlternatives(subject, text_body, settings.DEFAULT_FROM_EMAIL, [address])
-        message.attach_alternative(html_body, "text/html")
+    for message in pending.order_by("created_at", "pk"):
+        email = EmailMultiAlternatives(
+            message.subject, message.body_text, settings.DEFAULT_FROM_EMAIL, [message.to]
+        )
+        if message.body_html:
+            email.attach_alternative(message.body_html, "text/html")
         try:
-            sent += message.send()
-        except Exception:
-            # The change is already committed; losing one e-mail must not break it.
-            logger.exception("Could not send the %s e-mail to %s", template, address)
+            email.send()
+        except Exception as error:
+            logger.exception("Could not send the %s e-mail to %s", message.kind, message.to)
+            OutgoingEmail.objects.filter(pk=message.pk).update(
+                attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:2000]
+            )
+        else:
+            OutgoingEmail.objects.filter(pk=message.pk).update(
+                attempts=F("attempts") + 1, sent_at=timezone.now(), last_error=""
+            )
+            sent += 1
     return sent
+
+
+def _admin_url(name, *args):
+    return settings.SITE_URL + reverse(name, args=args)
 
 
 def notify_editors_of_submission(event):
@@ -56,10 +110,12 @@ def notify_editors_of_submission(event):
     context = {
         "event": event,
         "practice": practice,
-        "review_url": settings.SITE_URL
-        + reverse("admin:practices_practice_change", args=[practice.pk]),
+        "revision": event.revision,
+        "review_url": _admin_url("admin:practices_practice_change", practice.pk)
+        if event.revision is None
+        else _admin_url("admin:practices_practicerevision_change", event.revision.pk),
     }
-    return _send(template="submission", recipients=editor_addresses(), context=context)
+    return queue(template="submission", recipients=editor_recipients(), context=context)
 
 
 def notify_city_of_decision(event):
@@ -67,8 +123,10 @@ def notify_city_of_decision(event):
     context = {
         "event": event,
         "practice": practice,
+        "revision": event.revision,
         "public_url": settings.SITE_URL + practice.get_absolute_url(),
+        "member_url": settings.SITE_URL + reverse("members:practice", args=[practice.pk]),
     }
-    return _send(
-        template="decision", recipients=city_officer_addresses(practice.city), context=context
+    return queue(
+        template="decision", recipients=city_officer_recipients(practice.city), context=context
     )

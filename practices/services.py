@@ -1,25 +1,31 @@
-"""State changes of practices. Nothing else in the code assigns ``Practice.status``.
+"""Every change to a practice's state, and to its content, happens here.
 
-Each function is atomic: it locks the practice row, checks that the move is allowed from the
-current state and by this actor, records a ``ReviewEvent`` and sends e-mail after the commit.
+Nothing else in the code assigns ``Practice.status`` or ``PracticeRevision.status``. Each function
+is atomic: it locks the row, checks that the change is allowed from the current state and by this
+actor, records what happened (a ``ReviewEvent`` per change of status, a ``PracticeChange`` per
+change of content) and queues its e-mails, which leave after the commit.
 """
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import active_officer_city
 
 from . import notifications
-from .models import Practice, ReviewEvent, is_editor
-from .snapshots import practice_snapshot
+from .models import Practice, PracticeChange, PracticeRevision, ReviewEvent, is_editor
+from .snapshots import apply_content, named_snapshot, practice_content, practice_snapshot
 
 Status = Practice.Status
+RevisionStatus = PracticeRevision.Status
 
 ERROR_NOT_AN_OFFICER_OF_CITY = _("Only an active officer of this practice's city can do this.")
 ERROR_NOT_AN_EDITOR = _("Only an editor can do this.")
 ERROR_ALREADY_DECIDED = _(
-    "This practice is no longer awaiting review: another decision was recorded first "
+    "This is no longer awaiting review: another decision was recorded first "
     "(it is now “%(status)s”). Nothing was changed."
 )
 ERROR_WRONG_STATE = _("This cannot be done to a practice that is “%(status)s”.")
@@ -28,10 +34,21 @@ ERROR_REASON_REQUIRED = _("Give the reason for archiving; it is recorded in the 
 ERROR_INCOMPLETE = _(
     "The practice is not complete yet. Fill in the missing parts and submit again."
 )
+ERROR_NOT_EDITABLE = _(
+    "This practice cannot be edited while it is “%(status)s”. "
+    "Withdraw it from review first if you need to change it."
+)
+ERROR_STALE = _(
+    "This practice was changed after you opened it (%(changes)s). Your text is still in the "
+    "form: compare it with the current version, then save again to keep yours."
+)
+ERROR_STALE_STATUS = _("it is now “%(status)s”")
+ERROR_NEVER_DELETE_PUBLISHED = _("A practice that has been published is archived, never deleted.")
+ERROR_NO_UPDATE_TO_SUBMIT = _("There is no proposed update to submit.")
 
 
 class WorkflowError(Exception):
-    """A state change that was refused; ``message`` says why in words for the person acting."""
+    """A change that was refused; ``message`` says why in words for the person acting."""
 
     def __init__(self, message, *, field_errors=None):
         super().__init__(str(message))
@@ -40,7 +57,11 @@ class WorkflowError(Exception):
 
 
 class AlreadyDecided(WorkflowError):
-    """Another editor decided on the submission first."""
+    """Another editor decided first."""
+
+
+class StaleEdit(WorkflowError):
+    """The practice changed since the form was opened."""
 
 
 SUBMISSION_REQUIRED_FIELDS = [
@@ -58,23 +79,33 @@ SUBMISSION_REQUIRED_FIELDS = [
 ]
 
 
-def missing_for_submission(practice):
-    """Return {field name: message} for what a practice still lacks before it can be submitted."""
+def missing_in(data):
+    """Return {field: message} for what content data still lacks before it can be submitted."""
     errors = {}
     for name in SUBMISSION_REQUIRED_FIELDS:
-        value = getattr(practice, name)
+        value = data.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             label = Practice._meta.get_field(name).verbose_name
             errors[name] = _("Fill in “%(field)s”.") % {"field": label}
-    if practice.pk is None or not practice.themes.exists():
+    if not data.get("themes"):
         errors["themes"] = _("Choose at least one theme.")
-    if practice.pk is None or not practice.target_groups.exists():
+    if not data.get("target_groups"):
         errors["target_groups"] = _("Choose at least one target group.")
-    if practice.pk is None or not practice.city_roles.exists():
+    if not data.get("city_roles"):
         errors["city_roles"] = _("Choose at least one role of the city.")
-    if practice.image and not practice.image_alt.strip():
+    if data.get("image") and not (data.get("image_alt") or "").strip():
         errors["image_alt"] = _("Describe the image for people who cannot see it.")
     return errors
+
+
+def missing_for_submission(practice):
+    """Return {field: message} for what a practice still lacks before it can be submitted."""
+    data = practice_content(practice) if practice.pk else {}
+    data["image"] = practice.image.name if practice.image else ""
+    return missing_in(data)
+
+
+# ---------------------------------------------------------------- checks and records
 
 
 def _locked(practice):
@@ -101,11 +132,15 @@ def _require_state(practice, allowed, *, decision=False):
     raise WorkflowError(ERROR_WRONG_STATE % {"status": label})
 
 
+def _name(actor):
+    return actor.get_full_name() or actor.get_username()
+
+
 def _move(practice, *, actor, to_status, message="", note="", at=None, actor_name="", **timestamps):
     """Write the new status (only if nobody changed it meanwhile) and its event."""
     from_status = practice.status
     changed = Practice.objects.filter(pk=practice.pk, status=from_status).update(
-        status=to_status, updated_at=at or timezone.now(), **timestamps
+        status=to_status, updated_at=at or timezone.now(), version=F("version") + 1, **timestamps
     )
     if changed != 1:
         # Belt and braces for databases without row locks: someone moved it first.
@@ -115,7 +150,7 @@ def _move(practice, *, actor, to_status, message="", note="", at=None, actor_nam
     event = ReviewEvent.objects.create(
         practice=practice,
         actor=actor,
-        actor_name=actor_name or actor.get_full_name() or actor.get_username(),
+        actor_name=actor_name or _name(actor),
         from_status=from_status,
         to_status=to_status,
         message=message.strip(),
@@ -126,6 +161,82 @@ def _move(practice, *, actor, to_status, message="", note="", at=None, actor_nam
         ReviewEvent.objects.filter(pk=event.pk).update(created_at=at)
         event.created_at = at
     return event
+
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _refuse_stale(changes, status_label):
+    """Refuse a save made from a page opened before the changes listed."""
+    descriptions = [f"{change.actor_name}, {_when(change.created_at)}" for change in changes]
+    descriptions.append(ERROR_STALE_STATUS % {"status": status_label})
+    raise StaleEdit(ERROR_STALE % {"changes": "; ".join(str(item) for item in descriptions)})
+
+
+def _record_change(practice, *, actor, fields, revision=None):
+    if not fields:
+        return None
+    Practice.objects.filter(pk=practice.pk).update(version=F("version") + 1)
+    practice.refresh_from_db(fields=["version"])
+    return PracticeChange.objects.create(
+        practice=practice,
+        revision=revision,
+        actor=actor,
+        actor_name=_name(actor),
+        changed_fields=fields,
+        version=practice.version,
+    )
+
+
+def _unique_slug(title, practice_pk=None):
+    base = slugify(title)[:120] or "practice"
+    slug, number = base, 2
+    while Practice.objects.filter(slug=slug).exclude(pk=practice_pk).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+# ---------------------------------------------------------------- officers write
+
+
+def practice_create(*, actor, data: dict) -> Practice:
+    """Start a new draft for the officer's city."""
+    city = active_officer_city(actor)
+    if city is None:
+        raise WorkflowError(ERROR_NOT_AN_OFFICER_OF_CITY)
+    with transaction.atomic():
+        practice = Practice(city=city, created_by=actor, slug=_unique_slug(data.get("title", "")))
+        fields = apply_content(practice, data)
+        _record_change(practice, actor=actor, fields=fields or ["title"])
+    return practice
+
+
+def practice_save_draft(
+    *, practice: Practice, actor, data: dict, expected_version=None
+) -> Practice:
+    """Save an officer's edits of a draft, or of a practice sent back for changes."""
+    with transaction.atomic():
+        practice = _locked(practice)
+        _require_officer(practice, actor)
+        if practice.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
+            raise WorkflowError(ERROR_NOT_EDITABLE % {"status": practice.get_status_display()})
+        if expected_version is not None and expected_version != practice.version:
+            _refuse_stale(
+                practice.changes.filter(version__gt=expected_version), practice.get_status_display()
+            )
+        if practice.published_at is None and "title" in data and data["title"] != practice.title:
+            practice.slug = _unique_slug(data["title"], practice.pk)
+        fields = apply_content(practice, data)
+        _record_change(practice, actor=actor, fields=fields)
+    return practice
+
+
+def practice_editor_saved(*, practice: Practice, actor, fields: list) -> None:
+    """Record an editor's change of content made in the admin."""
+    with transaction.atomic():
+        _record_change(_locked(practice), actor=actor, fields=fields)
 
 
 def practice_submit(*, practice: Practice, actor, message: str = "") -> Practice:
@@ -144,8 +255,156 @@ def practice_submit(*, practice: Practice, actor, message: str = "") -> Practice
             message=message,
             submitted_at=timezone.now(),
         )
-        transaction.on_commit(lambda: notifications.notify_editors_of_submission(event))
+        notifications.notify_editors_of_submission(event)
     return practice
+
+
+def practice_withdraw(*, practice: Practice, actor) -> Practice:
+    """Take back a submission no editor has decided on yet: it becomes a draft again."""
+    with transaction.atomic():
+        practice = _locked(practice)
+        _require_officer(practice, actor)
+        _require_state(practice, {Status.SUBMITTED})
+        _move(practice, actor=actor, to_status=Status.DRAFT, submitted_at=None)
+    return practice
+
+
+def practice_delete_draft(*, practice: Practice, actor) -> None:
+    """Delete a draft that was never published, with its files."""
+    with transaction.atomic():
+        practice = _locked(practice)
+        _require_officer(practice, actor)
+        if practice.was_ever_published:
+            raise WorkflowError(ERROR_NEVER_DELETE_PUBLISHED)
+        _require_state(practice, {Status.DRAFT})
+        files = [practice.image.name] if practice.image else []
+        files += list(practice.image_renditions.values())
+        for image in practice.images.all():
+            files += [image.image.name, *image.renditions.values()]
+        files += [attachment.file.name for attachment in practice.attachments.all()]
+        practice.delete()
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+# ---------------------------------------------------------------- images and files
+
+
+ERROR_TOO_MANY_IMAGES = _("A practice has at most %(count)s further images.")
+
+
+def _require_editable_by_officer(practice, actor):
+    _require_officer(practice, actor)
+    if practice.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
+        raise WorkflowError(ERROR_NOT_EDITABLE % {"status": practice.get_status_display()})
+
+
+def _delete_files(names):
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+def _store_then_record(store, record, files_of):
+    """Write files first, then the rows; if the rows fail, remove the files (no orphans)."""
+    stored = store()
+    try:
+        with transaction.atomic():
+            return record(stored)
+    except BaseException:
+        _delete_files(files_of(stored))
+        raise
+
+
+def _image_files(stored):
+    name, renditions = stored
+    return [name, *renditions.values()]
+
+
+def practice_set_main_image(*, practice: Practice, actor, prepared) -> Practice:
+    """Replace the main image of a practice an officer is writing."""
+    from . import uploads
+
+    _require_editable_by_officer(practice, actor)
+
+    def record(stored):
+        name, renditions = stored
+        locked = _locked(practice)
+        _require_editable_by_officer(locked, actor)
+        old = [locked.image.name, *locked.image_renditions.values()] if locked.image else []
+        Practice.objects.filter(pk=locked.pk).update(image=name, image_renditions=renditions)
+        _record_change(locked, actor=actor, fields=["image"])
+        transaction.on_commit(lambda: _delete_files(old))
+        locked.refresh_from_db()
+        return locked
+
+    return _store_then_record(lambda: uploads.store_image(prepared), record, _image_files)
+
+
+def practice_add_image(*, practice: Practice, actor, prepared, alt_text: str):
+    """Add one of the further images, with its description."""
+    from . import uploads
+    from .models import PracticeImage
+
+    _require_editable_by_officer(practice, actor)
+
+    def record(stored):
+        name, renditions = stored
+        locked = _locked(practice)
+        _require_editable_by_officer(locked, actor)
+        if locked.images.count() >= PracticeImage.MAX_PER_PRACTICE:
+            raise WorkflowError(ERROR_TOO_MANY_IMAGES % {"count": PracticeImage.MAX_PER_PRACTICE})
+        image = PracticeImage.objects.create(
+            practice=locked, image=name, renditions=renditions, alt_text=alt_text.strip()
+        )
+        _record_change(locked, actor=actor, fields=["images"])
+        return image
+
+    return _store_then_record(lambda: uploads.store_image(prepared), record, _image_files)
+
+
+def practice_remove_image(*, practice: Practice, actor, image) -> None:
+    with transaction.atomic():
+        locked = _locked(practice)
+        _require_editable_by_officer(locked, actor)
+        files = [image.image.name, *image.renditions.values()]
+        image.delete()
+        _record_change(locked, actor=actor, fields=["images"])
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+def practice_add_attachment(*, practice: Practice, actor, uploaded, title: str):
+    """Attach a PDF report or evaluation."""
+    from . import uploads
+    from .models import PracticeAttachment
+
+    _require_editable_by_officer(practice, actor)
+
+    def record(stored):
+        name, size = stored
+        locked = _locked(practice)
+        _require_editable_by_officer(locked, actor)
+        attachment = PracticeAttachment.objects.create(
+            practice=locked, file=name, size=size, title=title.strip()
+        )
+        _record_change(locked, actor=actor, fields=["attachments"])
+        return attachment
+
+    return _store_then_record(lambda: uploads.store_pdf(uploaded), record, lambda s: [s[0]])
+
+
+def practice_remove_attachment(*, practice: Practice, actor, attachment) -> None:
+    with transaction.atomic():
+        locked = _locked(practice)
+        _require_editable_by_officer(locked, actor)
+        name = attachment.file.name
+        attachment.delete()
+        _record_change(locked, actor=actor, fields=["attachments"])
+        transaction.on_commit(lambda: _delete_files([name]))
+
+
+# ---------------------------------------------------------------- editors decide
 
 
 def _decide(practice, *, actor, to_status, message, note, message_required, **timestamps):
@@ -160,13 +419,12 @@ def _decide(practice, *, actor, to_status, message, note, message_required, **ti
         event = _move(
             practice, actor=actor, to_status=to_status, message=message, note=note, **timestamps
         )
-        transaction.on_commit(lambda: notifications.notify_city_of_decision(event))
+        notifications.notify_city_of_decision(event)
     return practice
 
 
 def practice_approve(*, practice: Practice, actor, message: str = "", note: str = "") -> Practice:
     """Publish a submission: from now on the public sees it."""
-    now = timezone.now()
     return _decide(
         practice,
         actor=actor,
@@ -174,7 +432,7 @@ def practice_approve(*, practice: Practice, actor, message: str = "", note: str 
         message=message,
         note=note,
         message_required=False,
-        published_at=now,
+        published_at=timezone.now(),
     )
 
 
@@ -215,7 +473,7 @@ def practice_archive(*, practice: Practice, actor, message: str, note: str = "")
                 ERROR_REASON_REQUIRED, field_errors={"message": ERROR_REASON_REQUIRED}
             )
         event = _move(practice, actor=actor, to_status=Status.ARCHIVED, message=message, note=note)
-        transaction.on_commit(lambda: notifications.notify_city_of_decision(event))
+        notifications.notify_city_of_decision(event)
     return practice
 
 
@@ -226,15 +484,212 @@ def practice_restore(*, practice: Practice, actor, message: str = "", note: str 
         _require_editor(actor)
         _require_state(practice, {Status.ARCHIVED})
         event = _move(practice, actor=actor, to_status=Status.PUBLISHED, message=message, note=note)
-        transaction.on_commit(lambda: notifications.notify_city_of_decision(event))
+        notifications.notify_city_of_decision(event)
     return practice
 
+
+# ---------------------------------------------------------------- updates of published practices
+
+
+def _locked_revision(revision):
+    return (
+        PracticeRevision.objects.select_for_update().select_related("practice").get(pk=revision.pk)
+    )
+
+
+def _revision_event(revision, *, actor, from_status, to_status, message="", note=""):
+    return ReviewEvent.objects.create(
+        practice=revision.practice,
+        revision=revision,
+        actor=actor,
+        actor_name=_name(actor),
+        from_status=from_status,
+        to_status=to_status,
+        message=message.strip(),
+        note=note.strip(),
+        snapshot=named_snapshot(revision.data),
+    )
+
+
+def _move_revision(revision, *, actor, to_status, message="", note="", **fields):
+    from_status = revision.status
+    changed = PracticeRevision.objects.filter(pk=revision.pk, status=from_status).update(
+        status=to_status, version=F("version") + 1, **fields
+    )
+    if changed != 1:
+        current = PracticeRevision.objects.get(pk=revision.pk)
+        raise AlreadyDecided(ERROR_ALREADY_DECIDED % {"status": current.get_status_display()})
+    revision.refresh_from_db()
+    return _revision_event(
+        revision,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        message=message,
+        note=note,
+    )
+
+
+def revision_save(
+    *, practice: Practice, actor, data: dict, expected_version=None
+) -> PracticeRevision:
+    """Save an officer's proposed changes to a published practice; the public sees none yet."""
+    with transaction.atomic():
+        practice = _locked(practice)
+        _require_officer(practice, actor)
+        _require_state(practice, {Status.PUBLISHED})
+        revision = (
+            PracticeRevision.objects.select_for_update().filter(practice=practice).open().first()
+        )
+        if revision is None:
+            revision = PracticeRevision.objects.create(
+                practice=practice,
+                created_by=actor,
+                data=practice_content(practice),
+                base_version=practice.version,
+            )
+        if revision.status == RevisionStatus.SUBMITTED:
+            raise WorkflowError(ERROR_NOT_EDITABLE % {"status": revision.get_status_display()})
+        if expected_version is not None and expected_version != revision.version:
+            _refuse_stale(
+                revision.changes.filter(version__gt=expected_version), revision.get_status_display()
+            )
+        new_data = {**revision.data, **data}
+        fields = [name for name in new_data if new_data[name] != revision.data.get(name)]
+        if fields:
+            PracticeRevision.objects.filter(pk=revision.pk).update(
+                data=new_data, version=F("version") + 1, updated_at=timezone.now()
+            )
+            revision.refresh_from_db()
+            PracticeChange.objects.create(
+                practice=practice,
+                revision=revision,
+                actor=actor,
+                actor_name=_name(actor),
+                changed_fields=fields,
+                version=revision.version,
+            )
+    return revision
+
+
+def revision_submit(*, revision: PracticeRevision, actor, message: str = "") -> PracticeRevision:
+    """Send proposed changes to the editors."""
+    with transaction.atomic():
+        revision = _locked_revision(revision)
+        _require_officer(revision.practice, actor)
+        if revision.status not in (RevisionStatus.DRAFT, RevisionStatus.CHANGES_REQUESTED):
+            raise WorkflowError(ERROR_WRONG_STATE % {"status": revision.get_status_display()})
+        data = {
+            **revision.data,
+            "image": revision.practice.image.name if revision.practice.image else "",
+        }
+        errors = missing_in(data)
+        if errors:
+            raise WorkflowError(ERROR_INCOMPLETE, field_errors=errors)
+        event = _move_revision(
+            revision,
+            actor=actor,
+            to_status=RevisionStatus.SUBMITTED,
+            message=message,
+            submitted_at=timezone.now(),
+        )
+        notifications.notify_editors_of_submission(event)
+    return revision
+
+
+def revision_withdraw(*, revision: PracticeRevision, actor) -> PracticeRevision:
+    """Take back proposed changes no editor has decided on yet."""
+    with transaction.atomic():
+        revision = _locked_revision(revision)
+        _require_officer(revision.practice, actor)
+        if revision.status != RevisionStatus.SUBMITTED:
+            raise WorkflowError(ERROR_WRONG_STATE % {"status": revision.get_status_display()})
+        _move_revision(revision, actor=actor, to_status=RevisionStatus.DRAFT, submitted_at=None)
+    return revision
+
+
+def _decide_revision(revision, *, actor, to_status, message, note, message_required):
+    revision = _locked_revision(revision)
+    _require_editor(actor)
+    if revision.status != RevisionStatus.SUBMITTED:
+        raise AlreadyDecided(ERROR_ALREADY_DECIDED % {"status": revision.get_status_display()})
+    if message_required and not message.strip():
+        raise WorkflowError(
+            ERROR_MESSAGE_REQUIRED, field_errors={"message": ERROR_MESSAGE_REQUIRED}
+        )
+    return revision, _move_revision(
+        revision,
+        actor=actor,
+        to_status=to_status,
+        message=message,
+        note=note,
+        decided_at=timezone.now(),
+    )
+
+
+def revision_approve(
+    *, revision: PracticeRevision, actor, message: str = "", note: str = ""
+) -> PracticeRevision:
+    """Publish proposed changes: they replace the public version at once."""
+    with transaction.atomic():
+        practice = _locked(revision.practice)
+        revision, event = _decide_revision(
+            revision,
+            actor=actor,
+            to_status=RevisionStatus.APPROVED,
+            message=message,
+            note=note,
+            message_required=False,
+        )
+        if practice.status != Status.PUBLISHED:
+            raise WorkflowError(ERROR_WRONG_STATE % {"status": practice.get_status_display()})
+        fields = apply_content(practice, revision.data)
+        _record_change(practice, actor=actor, fields=fields, revision=revision)
+        notifications.notify_city_of_decision(event)
+    return revision
+
+
+def revision_request_changes(
+    *, revision: PracticeRevision, actor, message: str, note: str = ""
+) -> PracticeRevision:
+    """Send proposed changes back to the city; the public version stays as it is."""
+    with transaction.atomic():
+        revision, event = _decide_revision(
+            revision,
+            actor=actor,
+            to_status=RevisionStatus.CHANGES_REQUESTED,
+            message=message,
+            note=note,
+            message_required=True,
+        )
+        notifications.notify_city_of_decision(event)
+    return revision
+
+
+def revision_reject(
+    *, revision: PracticeRevision, actor, message: str, note: str = ""
+) -> PracticeRevision:
+    """Refuse proposed changes; the public version stays as it is."""
+    with transaction.atomic():
+        revision, event = _decide_revision(
+            revision,
+            actor=actor,
+            to_status=RevisionStatus.REJECTED,
+            message=message,
+            note=note,
+            message_required=True,
+        )
+        notifications.notify_city_of_decision(event)
+    return revision
+
+
+# ---------------------------------------------------------------- loaders
 
 # Every move the workflow allows, for loaders that replay a practice's history.
 ALLOWED_TRANSITIONS = {
     Status.DRAFT: {Status.SUBMITTED},
     Status.CHANGES_REQUESTED: {Status.SUBMITTED},
-    Status.SUBMITTED: {Status.PUBLISHED, Status.CHANGES_REQUESTED, Status.REJECTED},
+    Status.SUBMITTED: {Status.PUBLISHED, Status.CHANGES_REQUESTED, Status.REJECTED, Status.DRAFT},
     Status.PUBLISHED: {Status.ARCHIVED},
     Status.ARCHIVED: {Status.PUBLISHED},
 }

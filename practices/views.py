@@ -114,6 +114,9 @@ def practice_detail(request, slug):
     )
     context = {
         "practice": practice,
+        "themes": practice.themes.all(),
+        "city_roles": practice.city_roles.all(),
+        "target_groups": practice.target_groups.all(),
         "inspired_by": practice.inspired_by.published().select_related("city"),
         "inspired": practice.inspired.published().select_related("city"),
         "related": related,
