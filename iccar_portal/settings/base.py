@@ -93,6 +93,8 @@ TEMPLATES = [
 WSGI_APPLICATION = "iccar_portal.wsgi.application"
 
 VAR_DIR = BASE_DIR / "var"
+if not os.environ.get("DATABASE_URL"):
+    VAR_DIR.mkdir(exist_ok=True)  # where the default SQLite database lives
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
