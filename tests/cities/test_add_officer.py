@@ -170,9 +170,7 @@ def test_refuses_a_new_account_with_an_address_another_account_uses(city, office
     assert not User.objects.filter(username="olga2").exists()
 
 
-def test_an_invited_officer_whose_link_expired_can_ask_for_a_new_one(
-    client, city, run, mailoutbox
-):
+def test_an_invited_officer_whose_link_expired_can_ask_for_a_new_one(client, city, run, mailoutbox):
     run("amina", "--city", "ghent", "--email", "amina@ghent.example")
     mailoutbox.clear()
     # Unlike Django's default, the reset reaches accounts that never chose a password.
