@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .models import City, CityOfficer, Coalition
@@ -18,7 +19,7 @@ INVITE_PERMISSION = "cities.add_cityofficer"
 
 
 @admin.register(Coalition)
-class CoalitionAdmin(admin.ModelAdmin):
+class CoalitionAdmin(TranslationAdmin):
     list_display = ["name", "short_name", "region", "founded_year", "city_count"]
     search_fields = ["name", "short_name", "region"]
     prepopulated_fields = {"slug": ["name"]}

@@ -45,6 +45,7 @@ def city_detail(request, slug):
         search.public_practices().filter(city=city).order_by("-published_at", "pk"),
         request.GET.get("page"),
     )
+    search.show_in_visitors_language(page.object_list)
     return render(
         request, "cities/city_detail.html", {"city": city, "page": page, "page_note": note}
     )
@@ -60,5 +61,6 @@ def coalition_detail(request, slug):
         search.public_practices().filter(city__coalition=coalition).order_by("-published_at", "pk"),
         request.GET.get("page"),
     )
+    search.show_in_visitors_language(page.object_list)
     context = {"coalition": coalition, "cities": cities, "page": page, "page_note": note}
     return render(request, "cities/coalition_detail.html", context)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.forms import AccountPasswordResetForm
 from practices.views import robots_txt
 
+from .languages import switch_language
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("ICCAR Good Practices — editors")
@@ -15,9 +17,14 @@ admin.site.site_title = _("ICCAR editors")
 admin.site.index_title = _("Review and manage good practices")
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("language/<str:code>/", switch_language, name="switch_language"),
+]
+
+# Every page in every language: /practices/ in English, /fr/practices/, /ar/practices/ …
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=AccountPasswordResetForm),
@@ -27,7 +34,8 @@ urlpatterns = [
     path("members/", include("practices.member_urls")),
     path("", include("practices.urls")),
     path("", include("cities.urls")),
-]
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .models import (
@@ -18,6 +19,7 @@ from .models import (
     PracticeChange,
     PracticeImage,
     PracticeRevision,
+    PracticeTranslation,
     ReviewEvent,
     TargetGroup,
     Theme,
@@ -109,6 +111,11 @@ def changes_since_last_decision(practice):
     }
 
 
+class TranslationInline(admin.StackedInline):
+    model = PracticeTranslation
+    extra = 0
+
+
 class ImageInline(admin.TabularInline):
     model = PracticeImage
     extra = 0
@@ -176,7 +183,7 @@ class PracticeAdmin(admin.ModelAdmin):
         "published_at",
         "created_by",
     ]
-    inlines = [ImageInline, AttachmentInline, ReviewEventInline]
+    inlines = [TranslationInline, ImageInline, AttachmentInline, ReviewEventInline]
     actions = None  # no bulk action may change or delete practices behind the workflow's back
     change_form_template = "admin/practices/practice/change_form.html"
     fieldsets = [
@@ -247,10 +254,12 @@ class PracticeAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if change and form.changed_data:
+        fields = list(form.changed_data)
+        fields += [formset.prefix for formset in formsets if formset.has_changed()]
+        if change and fields:
             # Recorded like an officer's edit: forms opened before it become stale.
             services.practice_editor_saved(
-                practice=form.instance, actor=request.user, fields=list(form.changed_data)
+                practice=form.instance, actor=request.user, fields=fields
             )
 
     def get_urls(self):
@@ -539,14 +548,14 @@ class ReviewEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(TranslationAdmin):
     list_display = ["title", "order", "eccar_point"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title"]
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(TranslationAdmin):
     list_display = ["coalition", "number", "title", "theme"]
     list_filter = ["coalition", "theme"]
     search_fields = ["title"]
@@ -554,12 +563,12 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CityRole)
-class CityRoleAdmin(admin.ModelAdmin):
+class CityRoleAdmin(TranslationAdmin):
     list_display = ["title", "order"]
     prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(admin.ModelAdmin):
+class TargetGroupAdmin(TranslationAdmin):
     list_display = ["title", "order"]
     prepopulated_fields = {"slug": ["title"]}

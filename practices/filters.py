@@ -61,7 +61,7 @@ class PracticeFilter(django_filters.FilterSet):
         max_value=2100,
     )
     language = django_filters.ChoiceFilter(
-        label=_("Language"), field_name="language", choices=Practice.Language.choices
+        label=_("Readable in"), method="filter_language", choices=Practice.Language.choices
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), method="filter_nothing", choices=SORT_CHOICES, empty_label=None
@@ -86,6 +86,10 @@ class PracticeFilter(django_filters.FilterSet):
         ids = [item["id"] for item in vocabulary()[name] if item["slug"] in set(value)]
         links = through.objects.filter(practice_id=OuterRef("pk"), **{f"{column}__in": ids})
         return queryset.filter(Exists(links))
+
+    def filter_language(self, queryset, name, value):
+        # Its own language or any of its translations.
+        return queryset.filter(available_languages__contains=f",{value},") if value else queryset
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # sorting is applied by the search, after counting

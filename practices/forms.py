@@ -4,7 +4,14 @@ and notes, and timestamps cannot be set through them, whatever a request carries
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Commitment, Practice, PracticeAttachment, PracticeImage
+from .models import (
+    TRANSLATED_FIELDS,
+    Commitment,
+    Practice,
+    PracticeAttachment,
+    PracticeImage,
+    PracticeTranslation,
+)
 from .snapshots import RELATED_FIELDS
 
 # In the order of a good write-up.
@@ -163,3 +170,21 @@ class PracticeAttachmentForm(forms.ModelForm):
             label=_("PDF file"), help_text=_("A report or an evaluation, at most 20 MB.")
         )
         self.order_fields(["upload", "title"])
+
+
+class PracticeTranslationForm(forms.ModelForm):
+    """The practice's text in another language; empty sections show the original."""
+
+    class Meta:
+        model = PracticeTranslation
+        fields = TRANSLATED_FIELDS
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4, "maxlength": 600}),
+            "context": forms.Textarea(attrs={"rows": 5}),
+            "implementation": forms.Textarea(attrs={"rows": 6}),
+            "results": forms.Textarea(attrs={"rows": 5}),
+            "why_it_works": forms.Textarea(attrs={"rows": 3}),
+            "challenges": forms.Textarea(attrs={"rows": 3}),
+            "transferability": forms.Textarea(attrs={"rows": 3}),
+            "resources": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -6,6 +6,7 @@ app_name = "members"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("account/", views.account, name="account"),
     path("practices/new/", views.practice_new, name="practice_new"),
     path("practices/<int:pk>/", views.practice_detail, name="practice"),
     path("practices/<int:pk>/edit/", views.practice_edit, name="practice_edit"),
@@ -18,6 +19,11 @@ urlpatterns = [
         "practices/<int:pk>/images/<int:image_pk>/delete/",
         views.image_delete,
         name="image_delete",
+    ),
+    path(
+        "practices/<int:pk>/translations/<str:language>/",
+        views.translation_edit,
+        name="translation_edit",
     ),
     path("practices/<int:pk>/documents/", views.attachment_add, name="attachment_add"),
     path(

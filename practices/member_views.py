@@ -6,20 +6,28 @@ belongs to their city; any other practice answers 404, whatever the method.
 
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cities.models import active_officer_city
+from cities.models import CityOfficer, active_officer_city
 
 from . import services
-from .forms import PracticeAttachmentForm, PracticeForm, PracticeImageForm
+from .forms import (
+    PracticeAttachmentForm,
+    PracticeForm,
+    PracticeImageForm,
+    PracticeTranslationForm,
+)
 from .models import (
+    TRANSLATED_FIELDS,
+    TRANSLATION_LANGUAGES,
     CityRole,
     Commitment,
     Practice,
@@ -296,6 +304,8 @@ def practice_preview(request, pk):
         groups = TargetGroup.objects.filter(pk__in=revision.data.get("target_groups", []))
     context = {
         "practice": practice,
+        "text": practice,
+        "text_language": practice.language,
         "themes": themes,
         "city_roles": roles,
         "target_groups": groups,
@@ -425,7 +435,17 @@ def attachment_delete(request, pk, attachment_pk):
 
 def _detail(request, practice, status=200, image_form=None, attachment_form=None):
     """The officer's page of one practice: state, messages, actions, images and files."""
+    names = dict(Practice.Language.choices)
+    revision = practice.revisions.open().first()
+    translated = (revision.data if revision else {}).get("translations") or {
+        item.language: True for item in practice.translations.all()
+    }
     context = {
+        "translation_links": [
+            {"code": code, "name": names[code], "exists": code in translated}
+            for code in TRANSLATION_LANGUAGES
+            if code != practice.language
+        ],
         "practice": practice,
         "thread": _thread(practice),
         "next_step": NEXT_STEPS[practice.status],
@@ -435,3 +455,81 @@ def _detail(request, practice, status=200, image_form=None, attachment_form=None
         "attachment_form": attachment_form or PracticeAttachmentForm(),
     }
     return render(request, "members/practice_detail.html", context, status=status)
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def translation_edit(request, pk, language):
+    """Write or correct the practice's text in another language."""
+    practice = _own_practice(request, pk)
+    names = dict(Practice.Language.choices)
+    if language not in TRANSLATION_LANGUAGES or language == practice.language:
+        raise Http404
+    editable = practice.status in (Status.DRAFT, Status.CHANGES_REQUESTED, Status.PUBLISHED)
+    revision = practice.revisions.open().first() if practice.status == Status.PUBLISHED else None
+    if revision is not None and revision.status == PracticeRevision.Status.SUBMITTED:
+        editable = False
+    if not editable:
+        messages.error(
+            request, services.ERROR_NOT_EDITABLE % {"status": practice.get_status_display()}
+        )
+        return HttpResponseRedirect(reverse("members:practice", args=[practice.pk]))
+    source = revision.data if revision else practice_content(practice)
+    current = (source.get("translations") or {}).get(language)
+    form = PracticeTranslationForm(request.POST or None, initial=current)
+    for field in form.fields.values():
+        field.widget.attrs["lang"] = language  # what is typed is in that language
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "delete":
+                services.practice_save_translation(
+                    practice=practice, actor=request.user, language=language, fields=None
+                )
+                messages.success(request, _("The translation was removed."))
+                return HttpResponseRedirect(reverse("members:practice", args=[practice.pk]))
+            if form.is_valid():
+                services.practice_save_translation(
+                    practice=practice,
+                    actor=request.user,
+                    language=language,
+                    fields={name: form.cleaned_data[name] for name in TRANSLATED_FIELDS},
+                )
+                messages.success(
+                    request,
+                    _(
+                        "Translation saved. For a published practice it is part of your proposed "
+                        "update, public once approved."
+                    )
+                    if practice.status == Status.PUBLISHED
+                    else _("Translation saved."),
+                )
+                return HttpResponseRedirect(reverse("members:practice", args=[practice.pk]))
+        except services.WorkflowError as error:
+            form.add_error(None, error.message)
+    context = {
+        "practice": practice,
+        "form": form,
+        "language": language,
+        "language_name": names[language],
+        "exists": current is not None,
+    }
+    return render(request, "members/translation_form.html", context)
+
+
+class AccountForm(forms.ModelForm):
+    class Meta:
+        model = CityOfficer
+        fields = ["preferred_language"]
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """The officer's own settings: the language of the e-mails they receive."""
+    officer = request.user.city_officer
+    form = AccountForm(request.POST or None, instance=officer)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your settings were saved."))
+        return HttpResponseRedirect(reverse("members:account"))
+    return render(request, "members/account.html", {"form": form, "city": request.city})

@@ -39,12 +39,13 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.dispatch import receiver
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Practice, Theme
+from .models import TRANSLATED_FIELDS, Practice, Theme
 
 PAGE_SIZE = 20
 # Every configuration a practice may be indexed with; a query is parsed with each of them.
@@ -129,12 +130,22 @@ def parse(text):
 
 
 def search_extra_for(practice):
-    """Return the names a practice should be found by besides its own text."""
+    """Return the names a practice should be found by besides its own text, in every language."""
+    from django.conf import settings
+    from django.utils import translation
+
     city = practice.city
     coalition = city.coalition
-    parts = [city.name, city.country.name, coalition.name, coalition.short_name]
-    parts += [theme.title for theme in practice.themes.all()]
-    return " ".join(part for part in parts if part)
+    parts = [city.name]
+    themes = list(practice.themes.all())
+    for code, _name in settings.LANGUAGES:
+        suffix = code.replace("-", "_")
+        with translation.override(code):
+            parts.append(str(city.country.name))
+        parts += [getattr(coalition, f"name_{suffix}"), getattr(coalition, f"short_name_{suffix}")]
+        parts += [getattr(theme, f"title_{suffix}") for theme in themes]
+    unique = dict.fromkeys(part for part in parts if part)  # keeps the order, drops repeats
+    return " ".join(unique)
 
 
 def refresh_search_extra(queryset):
@@ -229,7 +240,27 @@ def match(queryset, text):
             term = Q(folded_text__contains=" ".join(words))
             group_condition &= ~term if excluded else term
         condition |= group_condition
-    return queryset.alias(folded_text=FoldedText(*TEXT_FIELDS)).filter(condition)
+    return queryset.alias(folded_text=_folded_with_translations()).filter(condition)
+
+
+def _folded_with_translations():
+    # SQLite only, on the outer query: the practice's text followed by its translations'.
+    translated = " || ' ' || ".join(f"t.{name}" for name in TRANSLATED_FIELDS)
+    translations = RawSQL(
+        "COALESCE((SELECT group_concat(iccar_fold("
+        + translated
+        + "), ' ') FROM practices_practicetranslation AS t "
+        'WHERE t.practice_id = "practices_practice"."id"), \'\')',
+        [],
+        output_field=TextField(),
+    )
+    return Func(
+        FoldedText(*TEXT_FIELDS),
+        translations,
+        function="",
+        arg_joiner=" || ' ' || ",
+        output_field=TextField(),
+    )
 
 
 def rank(queryset, text):
@@ -383,8 +414,9 @@ class SearchOutcome:
 
 # Facets counted through a relation, one query each.
 RELATION_FACETS = {"theme": "themes", "role": "city_roles", "target": "target_groups"}
-# Facets that depend only on a practice's city and language: counted together in one query.
-PLACE_FACETS = ("coalition", "country", "city", "language")
+# Facets that depend only on a practice's city: counted together in one query.
+PLACE_FACETS = ("coalition", "country", "city")
+FACET_ORDER = ["theme", "coalition", "country", "city", "role", "target", "language"]
 ORDERINGS = {
     "relevance": ["-rank", "-published_at", "pk"],
     "newest": ["-published_at", "pk"],
@@ -418,39 +450,44 @@ def facet_counts(filterset, base):
         )
         counts[name] = {slug_of[key]: n for key, n in rows if key in slug_of}
     counts.update(_place_facet_counts(filterset, base, terms))
+    counts["language"] = _language_facet_counts(filterset, base)
     return {name: counts[name] for name in FACET_ORDER}
 
 
-FACET_ORDER = ["theme", "coalition", "country", "city", "role", "target", "language"]
+def _language_facet_counts(filterset, base):
+    # A practice counts once for each language it can be read in: one query, one count each.
+    queryset = filterset.filtered_without(base, {"language"}).order_by()
+    totals = queryset.aggregate(
+        **{
+            code: Count("pk", filter=Q(available_languages__contains=f",{code},"))
+            for code in Practice.Language.values
+        }
+    )
+    return {code: n for code, n in totals.items() if n}
 
 
 def _place_facet_counts(filterset, base, terms):
-    # Count per (city, language) once, without any of the four place filters, then apply
-    # the other three filters to the rows for each facet: exact, and one query instead of four.
+    # Count per city once, without any of the three place filters, then apply the other two
+    # filters to the rows for each facet: exact, and one query instead of three.
     rows = (
         filterset.filtered_without(base, set(PLACE_FACETS))
         .order_by()
-        .values_list("city_id", "language")
+        .values_list("city_id")
         .annotate(n=Count("pk"))
     )
     cities = {item["id"]: item for item in terms["city"]}
     coalition_slug = {item["id"]: item["slug"] for item in terms["coalition"]}
     chosen = {name: filterset.form.cleaned_data.get(name) for name in PLACE_FACETS}
-
-    def values_of(city, language):
-        return {
-            "coalition": coalition_slug.get(city["coalition_id"]),
-            "country": city["country"],
-            "city": city["slug"],
-            "language": language,
-        }
-
     counts = {name: {} for name in PLACE_FACETS}
-    for city_id, language, n in rows:
+    for city_id, n in rows:
         city = cities.get(city_id)
         if city is None:
             continue
-        values = values_of(city, language)
+        values = {
+            "coalition": coalition_slug.get(city["coalition_id"]),
+            "country": city["country"],
+            "city": city["slug"],
+        }
         for name in PLACE_FACETS:
             others_match = all(
                 not chosen[other] or values[other] == chosen[other]
@@ -517,6 +554,30 @@ def page_of(queryset, requested):
     return page, note
 
 
+def show_in_visitors_language(practices, text=""):
+    """Give result cards the title and summary of a translation into the visitor's language."""
+    from django.utils.translation import get_language
+
+    from .models import PracticeTranslation, practice_language_for
+
+    wanted = practice_language_for(get_language())
+    others = [practice.pk for practice in practices if practice.language != wanted]
+    if not others:
+        return
+    translations = {
+        item.practice_id: item
+        for item in PracticeTranslation.objects.filter(
+            practice_id__in=others, language=wanted
+        ).only("practice_id", "title", "summary")
+    }
+    for practice in practices:
+        translated = translations.get(practice.pk)
+        if translated is not None:
+            practice.card_title = translated.title
+            practice.card_language = wanted
+            practice.summary_html = highlight(translated.summary, text)
+
+
 def run(params):
     """Search the published practices with the GET parameters of the search page."""
     from .filters import PracticeFilter
@@ -551,6 +612,7 @@ def run(params):
             practice.summary_html = headline_html(practice.headline)
         else:
             practice.summary_html = highlight(practice.summary, text)
+    show_in_visitors_language(page.object_list, text)
     outcome = SearchOutcome(
         filterset=filterset,
         page=page,

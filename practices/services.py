@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import active_officer_city
 
 from . import notifications
-from .models import Practice, PracticeChange, PracticeRevision, ReviewEvent, is_editor
+from .models import (
+    TRANSLATED_FIELDS,
+    Practice,
+    PracticeChange,
+    PracticeRevision,
+    ReviewEvent,
+    is_editor,
+)
 from .snapshots import apply_content, named_snapshot, practice_content, practice_snapshot
 
 Status = Practice.Status
@@ -284,6 +291,45 @@ def practice_delete_draft(*, practice: Practice, actor) -> None:
         files += [attachment.file.name for attachment in practice.attachments.all()]
         practice.delete()
         transaction.on_commit(lambda: _delete_files(files))
+
+
+# ---------------------------------------------------------------- translations
+
+ERROR_TRANSLATION_LANGUAGE = _("Choose a language other than the one the practice is written in.")
+
+
+def practice_save_translation(*, practice: Practice, actor, language: str, fields: dict | None):
+    """Add, change or (with fields None) remove the translation of a practice into a language.
+
+    While the officer writes the practice it is saved at once; for a published practice it
+    becomes part of the proposed update, and the public sees it only once approved.
+    """
+    from .models import TRANSLATION_LANGUAGES
+
+    if language not in TRANSLATION_LANGUAGES or language == practice.language:
+        raise WorkflowError(ERROR_TRANSLATION_LANGUAGE)
+    if practice.status == Status.PUBLISHED:
+        revision = practice.revisions.open().first()
+        translations = dict(
+            (revision.data if revision else practice_content(practice)).get("translations") or {}
+        )
+        _put(translations, language, fields)
+        return revision_save(practice=practice, actor=actor, data={"translations": translations})
+    with transaction.atomic():
+        locked = _locked(practice)
+        _require_editable_by_officer(locked, actor)
+        translations = practice_content(locked)["translations"]
+        _put(translations, language, fields)
+        changed = apply_content(locked, {"translations": translations})
+        _record_change(locked, actor=actor, fields=changed)
+    return locked
+
+
+def _put(translations, language, fields):
+    if fields is None:
+        translations.pop(language, None)
+    else:
+        translations[language] = {name: fields.get(name, "") for name in TRANSLATED_FIELDS}
 
 
 # ---------------------------------------------------------------- images and files

@@ -1,11 +1,11 @@
 """Keep each practice's search text current when the names it repeats change."""
 
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from cities.models import City, Coalition
 
-from .models import Practice, Theme
+from .models import Practice, PracticeTranslation, Theme
 from .search import refresh_search_extra
 
 
@@ -42,3 +42,44 @@ def city_saved(sender, instance, raw=False, created=False, **kwargs):
 def coalition_saved(sender, instance, raw=False, created=False, **kwargs):
     if not raw and not created:
         refresh_search_extra(Practice.objects.filter(city__coalition=instance))
+
+
+def refresh_languages(practice_ids):
+    """Recompute which languages practices can be read in and, on PostgreSQL, their
+    translations' search vectors."""
+    from django.db import connection
+
+    from .models import PracticeTranslation
+
+    translated = {}
+    for practice_id, language in PracticeTranslation.objects.filter(
+        practice_id__in=practice_ids
+    ).values_list("practice_id", "language"):
+        translated.setdefault(practice_id, set()).add(language)
+    for practice_id, language in Practice.objects.filter(pk__in=practice_ids).values_list(
+        "pk", "language"
+    ):
+        codes = sorted({language, *translated.get(practice_id, set())})
+        Practice.objects.filter(pk=practice_id).update(available_languages=f",{','.join(codes)},")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """UPDATE practices_practice AS p SET translation_vector = COALESCE(
+                     (SELECT iccar_tsvector_agg(t.search_vector)
+                        FROM practices_practicetranslation AS t WHERE t.practice_id = p.id), '')
+                   WHERE p.id = ANY(%s)""",
+                [list(practice_ids)],
+            )
+
+
+@receiver(post_save, sender=PracticeTranslation)
+@receiver(post_delete, sender=PracticeTranslation)
+def translation_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh_languages([instance.practice_id])
+
+
+@receiver(post_save, sender=Practice)
+def practice_language_saved(sender, instance, raw=False, **kwargs):
+    if not raw and f",{instance.language}," not in instance.available_languages:
+        refresh_languages([instance.pk])

@@ -7,7 +7,15 @@ import re
 
 from django.utils.safestring import mark_safe
 
-from .models import CityRole, Commitment, Practice, TargetGroup, Theme
+from .models import (
+    TRANSLATED_FIELDS,
+    CityRole,
+    Commitment,
+    Practice,
+    PracticeTranslation,
+    TargetGroup,
+    Theme,
+)
 
 CONTENT_FIELDS = [
     "title",
@@ -44,7 +52,15 @@ def practice_snapshot(practice):
     data["image"] = practice.image.name if practice.image else ""
     for name in RELATED_FIELDS:
         data[name] = sorted(str(item) for item in getattr(practice, name).all())
+    data["translations"] = translations_of(practice)
     return data
+
+
+def translations_of(practice):
+    return {
+        item.language: {name: getattr(item, name) for name in TRANSLATED_FIELDS}
+        for item in practice.translations.all()
+    }
 
 
 def practice_content(practice):
@@ -52,6 +68,7 @@ def practice_content(practice):
     data = {name: getattr(practice, name) for name in CONTENT_FIELDS}
     for name in RELATED_FIELDS:
         data[name] = sorted(item.pk for item in getattr(practice, name).all())
+    data["translations"] = translations_of(practice)
     return data
 
 
@@ -77,8 +94,27 @@ def apply_content(practice, data):
     for name in RELATED_FIELDS:
         if name in data:
             getattr(practice, name).set(data[name])
+    if "translations" in data:
+        _sync_translations(practice, data["translations"])
     after = practice_content(practice)
-    return [name for name in [*CONTENT_FIELDS, *RELATED_FIELDS] if before.get(name) != after[name]]
+    names = [*CONTENT_FIELDS, *RELATED_FIELDS, "translations"]
+    return [name for name in names if before.get(name) != after[name]]
+
+
+def _sync_translations(practice, wanted):
+    existing = {item.language: item for item in practice.translations.all()}
+    for language, item in existing.items():
+        if language not in wanted:
+            item.delete()
+    for language, fields in wanted.items():
+        item = existing.get(language) or PracticeTranslation(practice=practice, language=language)
+        changed = item.pk is None
+        for name in TRANSLATED_FIELDS:
+            if getattr(item, name) != fields.get(name, ""):
+                setattr(item, name, fields.get(name, ""))
+                changed = True
+        if changed:
+            item.save()
 
 
 def named_snapshot(data):
@@ -87,6 +123,7 @@ def named_snapshot(data):
     for name, model in RELATED_MODELS.items():
         ids = data.get(name) or []
         named[name] = sorted(str(item) for item in model.objects.filter(pk__in=ids))
+    named["translations"] = data.get("translations") or {}
     return named
 
 
@@ -96,11 +133,14 @@ WORDS = re.compile(r"\s+|[^\s]+")
 def field_changes(old, new):
     """Return [{field, label, before, after, html}] for every field that differs, in form order."""
     changes = []
-    for name in [*CONTENT_FIELDS, *RELATED_FIELDS, "image"]:
-        before, after = old.get(name), new.get(name)
+    rows = [
+        (name, Practice._meta.get_field(name).verbose_name, old.get(name), new.get(name))
+        for name in [*CONTENT_FIELDS, *RELATED_FIELDS, "image"]
+    ]
+    rows += _translation_rows(old.get("translations") or {}, new.get("translations") or {})
+    for name, label, before, after in rows:
         if before == after or (before in (None, "", []) and after in (None, "", [])):
             continue
-        label = Practice._meta.get_field(name).verbose_name
         changes.append(
             {
                 "field": name,
@@ -111,6 +151,19 @@ def field_changes(old, new):
             }
         )
     return changes
+
+
+def _translation_rows(old, new):
+    languages = dict(Practice.Language.choices)
+    rows = []
+    for language in sorted(set(old) | set(new)):
+        for name in TRANSLATED_FIELDS:
+            field_label = PracticeTranslation._meta.get_field(name).verbose_name
+            label = f"{languages.get(language, language)}: {field_label}"
+            before = (old.get(language) or {}).get(name)
+            after = (new.get(language) or {}).get(name)
+            rows.append((f"translation_{language}_{name}", label, before, after))
+    return rows
 
 
 def _as_text(value):

@@ -2,6 +2,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -9,7 +10,7 @@ from cities.models import City, Coalition
 
 from . import search
 from .filters import SORT_CHOICES
-from .models import Practice, Theme
+from .models import TRANSLATED_FIELDS, Practice, Theme, practice_language_for
 
 PUBLISHED = Q(practices__status=Practice.Status.PUBLISHED)
 
@@ -30,10 +31,13 @@ def home(request):
         "countries": cities["countries"],
         "coalitions": Coalition.objects.count(),
     }
+    promising = list(practices.filter(is_promising=True).order_by("-published_at")[:3])
+    latest = list(practices.order_by("-published_at", "pk")[:6])
+    search.show_in_visitors_language(promising + latest)
     context = {
         "themes": themes_with_counts(),
-        "promising": practices.filter(is_promising=True).order_by("-published_at")[:3],
-        "latest": practices.order_by("-published_at", "pk")[:6],
+        "promising": promising,
+        "latest": latest,
         "figures": figures,
     }
     return render(request, "practices/home.html", context)
@@ -101,7 +105,10 @@ def active_filters(request, outcome):
 @require_GET
 def practice_detail(request, slug):
     practice = get_object_or_404(
-        search.public_practices().prefetch_related("city_roles", "target_groups"), slug=slug
+        search.public_practices().prefetch_related(
+            "city_roles", "target_groups", "images", "attachments", "translations"
+        ),
+        slug=slug,
     )
     theme_ids = [theme.pk for theme in practice.themes.all()]
     related = (
@@ -121,8 +128,48 @@ def practice_detail(request, slug):
         "inspired": practice.inspired.published().select_related("city"),
         "related": related,
         "show_contact": request.user.is_authenticated,
+        **readable_version(request, practice),
     }
     return render(request, "practices/practice_detail.html", context)
+
+
+class TranslatedText:
+    """A practice's text in another language; an empty translated field shows the original."""
+
+    def __init__(self, practice, translation):
+        for name in TRANSLATED_FIELDS:
+            setattr(self, name, getattr(translation, name) or getattr(practice, name))
+
+
+def readable_version(request, practice):
+    """Choose the text to show: the visitor's language if translated into it, else the original."""
+    translations = {item.language: item for item in practice.translations.all()}
+    wanted = practice_language_for(get_language())
+    version = {"text": practice, "text_language": practice.language, "is_translation": False}
+    if (
+        request.GET.get("original") != "1"
+        and wanted != practice.language
+        and wanted in translations
+    ):
+        version = {
+            "text": TranslatedText(practice, translations[wanted]),
+            "text_language": wanted,
+            "is_translation": True,
+        }
+    version["original_language_name"] = practice.get_language_display()
+    names = dict(Practice.Language.choices)
+    version["other_versions"] = [
+        {"code": code, "name": names[code], "url": _page_in(practice, code)}
+        for code in translations
+        if code != wanted
+    ]
+    return version
+
+
+def _page_in(practice, practice_language):
+    interface = "zh-hans" if practice_language == "zh" else practice_language
+    with override(interface):
+        return practice.get_absolute_url()
 
 
 @require_GET
@@ -140,6 +187,7 @@ def theme_detail(request, slug):
         search.public_practices().filter(themes=theme).order_by("-published_at", "pk"),
         request.GET.get("page"),
     )
+    search.show_in_visitors_language(page.object_list)
     context = {"theme": theme, "commitments": commitments, "page": page, "page_note": note}
     return render(request, "practices/theme_detail.html", context)
 

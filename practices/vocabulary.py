@@ -1,38 +1,53 @@
 """The names the public search filters by — themes, roles, target groups, coalitions, cities —
 read once and kept in the cache until an editor changes one of them."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import translation
 from django_countries.fields import Country
 
 from cities.models import City, Coalition
 
 from .models import CityRole, TargetGroup, Theme
 
-CACHE_KEY = "practices:vocabulary:v1"
+CACHE_KEY = "practices:vocabulary:v2"
 CACHE_SECONDS = 3600
 
 
 def vocabulary():
     """Return {kind: [{"id", "slug", "label", …}]} for every filterable classification."""
-    data = cache.get(CACHE_KEY)
+    key = f"{CACHE_KEY}:{translation.get_language()}"
+    data = cache.get(key)
     if data is None:
         data = _load()
-        cache.set(CACHE_KEY, data, CACHE_SECONDS)
+        cache.set(key, data, CACHE_SECONDS)
     return data
+
+
+def _translated(column):
+    """The column in the visitor's language, falling back to English (django-modeltranslation)."""
+    language = (translation.get_language() or "en").replace("-", "_")
+    columns = [f"{column}_{language}", f"{column}_en", column]
+    return (
+        "COALESCE("
+        + ", ".join(f"NULLIF({_q(name)}, '')" for name in columns[:-1])
+        + f", {_q(column)})"
+    )
 
 
 def _load():
     # One query for all of them: the search page has a fixed budget of queries.
     no_city, order = "'', CAST(NULL AS BIGINT)", _q("order")
+    title, name, short = _translated("title"), _translated("name"), _translated("short_name")
     sql = " UNION ALL ".join(
         [
-            f"SELECT 'theme', id, slug, title, {order}, {no_city} FROM {_table(Theme)}",
-            f"SELECT 'role', id, slug, title, {order}, {no_city} FROM {_table(CityRole)}",
-            f"SELECT 'target', id, slug, title, {order}, {no_city} FROM {_table(TargetGroup)}",
-            f"SELECT 'coalition', id, slug, name, 0, short_name, NULL FROM {_table(Coalition)}",
+            f"SELECT 'theme', id, slug, {title}, {order}, {no_city} FROM {_table(Theme)}",
+            f"SELECT 'role', id, slug, {title}, {order}, {no_city} FROM {_table(CityRole)}",
+            f"SELECT 'target', id, slug, {title}, {order}, {no_city} FROM {_table(TargetGroup)}",
+            f"SELECT 'coalition', id, slug, {name}, 0, {short}, NULL FROM {_table(Coalition)}",
             f"SELECT 'city', id, slug, name, 0, country, coalition_id FROM {_table(City)}",
         ]
     )
@@ -48,7 +63,7 @@ def _load():
         elif kind == "city":
             item["country"] = extra
             item["coalition_id"] = coalition_id
-            countries[extra] = Country(code=extra).name
+            countries[extra] = str(Country(code=extra).name)
         data[kind].append(item)
     for kind in ["theme", "role", "target"]:
         data[kind].sort(key=lambda item: (item["order"], item["label"]))
@@ -70,7 +85,7 @@ def _q(name):
 
 
 def forget(**kwargs):
-    cache.delete(CACHE_KEY)
+    cache.delete_many([f"{CACHE_KEY}:{code}" for code, _name in settings.LANGUAGES])
 
 
 for _model in (Theme, CityRole, TargetGroup, Coalition, City):
