@@ -35,6 +35,7 @@ venv: $(INSTALLED)
 
 run: $(INSTALLED)
 	@mkdir -p var
+	DEBUG=1 $(PYTHON) manage.py compile_catalogues
 	DEBUG=1 $(PYTHON) manage.py migrate --noinput
 	DEBUG=1 $(PYTHON) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (editors: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C."

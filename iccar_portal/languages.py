@@ -5,7 +5,7 @@ switcher is a list of plain links, so public pages carry no form and no CSRF tok
 cacheable; following one stores the choice in the language cookie.
 """
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
@@ -52,7 +52,10 @@ def switch_language(request, code):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
-    response = HttpResponseRedirect(translate_url(target, code))
+    # Resolve the page in the language it is in, then find it in the chosen one.
+    current = translation.get_language_from_path(urlsplit(target).path) or settings.LANGUAGE_CODE
+    with translation.override(current):
+        response = HttpResponseRedirect(translate_url(target, code))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,

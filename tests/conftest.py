@@ -92,6 +92,13 @@ def make_practice(officer, editor):
     return make
 
 
+def pytest_configure(config):
+    # Pages are tested in every language: the catalogues must be compiled first.
+    from iccar_portal.catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "axes",
+    "iccar_portal",
     "cities",
     "practices",
 ]

@@ -1,0 +1,74 @@
+"""Every message of the interface is translated, in all five other languages, with the same
+placeholders as its source."""
+
+import re
+
+import polib
+import pytest
+from django.conf import settings
+
+from iccar_portal.catalogues import catalogue_paths, compile_catalogues
+
+NAMED = re.compile(r"%\([^)]+\)[sd]|\{[a-z_]+\}")
+POSITIONAL = re.compile(r"%[sd]")
+LOCALE_NAMES = {"fr": "fr", "es": "es", "ar": "ar", "ru": "ru", "zh-hans": "zh_Hans"}
+
+
+def catalogue(language):
+    return polib.pofile(
+        str(settings.BASE_DIR / "locale" / LOCALE_NAMES[language] / "LC_MESSAGES" / "django.po")
+    )
+
+
+def placeholders(text):
+    return sorted(set(NAMED.findall(text))), len(POSITIONAL.findall(text.replace("%%", "")))
+
+
+def test_there_is_a_catalogue_for_every_language_but_english():
+    languages = {code for code, _name in settings.LANGUAGES} - {"en"}
+    assert set(LOCALE_NAMES) == languages
+    assert len(catalogue_paths()) == len(languages)
+
+
+@pytest.mark.parametrize("language", list(LOCALE_NAMES))
+def test_catalogue_is_complete_and_consistent(language):
+    po = catalogue(language)
+    assert len(po) > 400
+    problems = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        if "fuzzy" in entry.flags:
+            problems.append(f"fuzzy: {entry.msgid!r}")
+        if entry.msgid_plural:
+            forms = entry.msgstr_plural
+            expected = int(re.search(r"nplurals=(\d+)", po.metadata["Plural-Forms"]).group(1))
+            if len(forms) != expected or not all(forms.values()):
+                problems.append(f"plural forms missing: {entry.msgid!r}")
+            # Django renders every form with the same variables: each must name them all.
+            for index, text in forms.items():
+                if placeholders(text)[0] != placeholders(entry.msgid_plural)[0]:
+                    problems.append(f"placeholders differ in form {index}: {entry.msgid!r}")
+        else:
+            if not entry.msgstr.strip():
+                problems.append(f"untranslated: {entry.msgid!r}")
+            elif placeholders(entry.msgstr) != placeholders(entry.msgid):
+                problems.append(f"placeholders differ: {entry.msgid!r} → {entry.msgstr!r}")
+            elif entry.msgstr == entry.msgid and len(entry.msgid) > 12 and " " in entry.msgid:
+                problems.append(f"copied, not translated: {entry.msgid!r}")
+    assert not problems, "\n".join(problems[:40])
+    assert "fuzzy" not in po.metadata_as_entry().flags
+
+
+def test_compiled_catalogues_match_their_sources(tmp_path):
+    compile_catalogues()
+    for po_path in catalogue_paths():
+        mo = polib.mofile(str(po_path.with_suffix(".mo")))
+        po = polib.pofile(str(po_path))
+        translated = {
+            entry.msgid: entry.msgstr for entry in po.translated_entries() if not entry.msgid_plural
+        }
+        compiled = {
+            entry.msgid: entry.msgstr for entry in mo if not entry.msgid_plural and entry.msgid
+        }
+        assert compiled == translated, po_path
