@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from iccar_portal.page_cache import cached_public_page
 from practices import search
 from practices.models import Practice
 
@@ -13,6 +14,7 @@ PUBLISHED = Q(practices__status=Practice.Status.PUBLISHED)
 
 
 @require_GET
+@cached_public_page
 def city_list(request):
     cities = (
         City.objects.select_related("coalition")
@@ -39,6 +41,7 @@ def city_list(request):
 
 
 @require_GET
+@cached_public_page
 def city_detail(request, slug):
     city = get_object_or_404(City.objects.select_related("coalition"), slug=slug)
     page, note = search.page_of(
@@ -52,6 +55,7 @@ def city_detail(request, slug):
 
 
 @require_GET
+@cached_public_page
 def coalition_detail(request, slug):
     coalition = get_object_or_404(Coalition.objects.select_related("lead_city"), slug=slug)
     cities = coalition.cities.annotate(num_practices=Count("practices", filter=PUBLISHED)).order_by(

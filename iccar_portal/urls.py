@@ -11,6 +11,7 @@ from practices.views import robots_txt
 
 from .languages import switch_language
 from .sitemaps import SITEMAPS
+from .views import healthz
 
 admin.site.site_header = _("ICCAR Good Practices — editors")
 admin.site.site_title = _("ICCAR editors")
@@ -20,6 +21,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("language/<str:code>/", switch_language, name="switch_language"),
+    path("healthz", healthz, name="healthz"),
 ]
 
 # Every page in every language: /practices/ in English, /fr/practices/, /ar/practices/ …

@@ -24,6 +24,7 @@ from .models import (
     ReviewEvent,
     is_editor,
 )
+from .signals import public_content_changed
 from .snapshots import apply_content, named_snapshot, practice_content, practice_snapshot
 
 Status = Practice.Status
@@ -167,6 +168,7 @@ def _move(practice, *, actor, to_status, message="", note="", at=None, actor_nam
     if at is not None:  # a replayed move keeps the time it really happened
         ReviewEvent.objects.filter(pk=event.pk).update(created_at=at)
         event.created_at = at
+    public_content_changed()
     return event
 
 
@@ -184,6 +186,7 @@ def _refuse_stale(changes, status_label):
 def _record_change(practice, *, actor, fields, revision=None):
     if not fields:
         return None
+    public_content_changed()
     Practice.objects.filter(pk=practice.pk).update(version=F("version") + 1)
     practice.refresh_from_db(fields=["version"])
     return PracticeChange.objects.create(

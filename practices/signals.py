@@ -83,3 +83,47 @@ def translation_changed(sender, instance, raw=False, **kwargs):
 def practice_language_saved(sender, instance, raw=False, **kwargs):
     if not raw and f",{instance.language}," not in instance.available_languages:
         refresh_languages([instance.pk])
+
+
+def public_content_changed(**kwargs):
+    """Forget cached public pages now and, for requests racing the commit, once more after it."""
+    from django.db import transaction
+
+    from iccar_portal.page_cache import forget_public_pages
+
+    forget_public_pages()
+    transaction.on_commit(forget_public_pages)
+
+
+for _model in (PracticeTranslation, Practice, Theme, City, Coalition):
+    post_save.connect(
+        public_content_changed, sender=_model, dispatch_uid=f"pages-save-{_model.__name__}"
+    )
+    post_delete.connect(
+        public_content_changed, sender=_model, dispatch_uid=f"pages-del-{_model.__name__}"
+    )
+
+
+def _connect_remaining():
+    from .models import CityRole, Commitment, PracticeAttachment, PracticeImage, TargetGroup
+
+    for model in (CityRole, Commitment, PracticeAttachment, PracticeImage, TargetGroup):
+        post_save.connect(
+            public_content_changed, sender=model, dispatch_uid=f"pages-save-{model.__name__}"
+        )
+        post_delete.connect(
+            public_content_changed, sender=model, dispatch_uid=f"pages-del-{model.__name__}"
+        )
+    for through in (
+        Practice.themes.through,
+        Practice.city_roles.through,
+        Practice.target_groups.through,
+        Practice.commitments.through,
+        Practice.inspired_by.through,
+    ):
+        m2m_changed.connect(
+            public_content_changed, sender=through, dispatch_uid=f"pages-m2m-{through.__name__}"
+        )
+
+
+_connect_remaining()

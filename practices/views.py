@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cities.models import City, Coalition
+from iccar_portal.page_cache import cached_public_page
 
 from . import search
 from .filters import SORT_CHOICES
@@ -20,6 +21,7 @@ def themes_with_counts():
 
 
 @require_GET
+@cached_public_page
 def home(request):
     practices = search.public_practices()
     cities = City.objects.active_members().aggregate(
@@ -44,6 +46,7 @@ def home(request):
 
 
 @require_GET
+@cached_public_page
 def practice_list(request):
     outcome = search.run(request.GET)
     filters = active_filters(request, outcome)
@@ -103,6 +106,7 @@ def active_filters(request, outcome):
 
 
 @require_GET
+@cached_public_page
 def practice_detail(request, slug):
     practice = get_object_or_404(
         search.public_practices().prefetch_related(
@@ -173,11 +177,13 @@ def _page_in(practice, practice_language):
 
 
 @require_GET
+@cached_public_page
 def theme_list(request):
     return render(request, "practices/theme_list.html", {"themes": themes_with_counts()})
 
 
 @require_GET
+@cached_public_page
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     commitments = theme.commitments.select_related("coalition").order_by(

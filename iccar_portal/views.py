@@ -1,0 +1,17 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def healthz(request):
+    """Tell the load balancer whether this server can answer: is the database there?"""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any failure means: do not send visitors here
+        return JsonResponse(
+            {"status": "unavailable", "database": str(type(error).__name__)}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})
