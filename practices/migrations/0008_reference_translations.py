@@ -702,8 +702,8 @@ COALITIONS = {
     },
 }
 
-# Commitment titles by (coalition slug, number) and language. The French titles of the CIM
-# commitments follow the wording of the Canadian coalition's French Common Commitments.
+# Commitment titles by (coalition slug, number) and language. The French titles of CIM 1 and 2
+# are the wording of the Canadian coalition's French Common Commitments; the others follow it.
 COMMITMENTS = {
     ("eccar", 1): {
         "fr": "Renforcement de la vigilance contre le racisme",
