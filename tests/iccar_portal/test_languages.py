@@ -83,6 +83,14 @@ def test_translated_data_with_english_fallback(client, db):
     assert theme.title_en in client.get("/ru/themes/").content.decode()
 
 
+@pytest.mark.parametrize("language", ["fr", "es", "ar", "ru", "zh-hans"])
+def test_reference_data_is_translated(client, db, language):
+    theme = Theme.objects.get(slug="housing")
+    title = getattr(theme, f"title_{language.replace('-', '_')}")
+    assert title and title != theme.title_en
+    assert title in client.get(f"/{language}/themes/").content.decode()
+
+
 def test_numbers_and_dates_follow_the_language(client, make_practice):
     practice = make_practice(Status.PUBLISHED)
     practice.refresh_from_db()
