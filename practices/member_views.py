@@ -36,7 +36,7 @@ from .models import (
     TargetGroup,
     Theme,
 )
-from .snapshots import practice_content
+from .snapshots import CONTENT_FIELDS, practice_content
 
 Status = Practice.Status
 DECISIONS = {"changes_requested", "rejected", "published", "archived", "approved"}
@@ -296,9 +296,9 @@ def practice_preview(request, pk):
     groups = practice.target_groups.all()
     if revision is not None:
         # Show the proposed text in the public layout, without saving anything.
-        for name, value in revision.data.items():
-            if not isinstance(value, list):
-                setattr(practice, name, value)
+        for name in CONTENT_FIELDS:
+            if name in revision.data:
+                setattr(practice, name, revision.data[name])
         themes = Theme.objects.filter(pk__in=revision.data.get("themes", []))
         roles = CityRole.objects.filter(pk__in=revision.data.get("city_roles", []))
         groups = TargetGroup.objects.filter(pk__in=revision.data.get("target_groups", []))

@@ -32,6 +32,12 @@ the rows the migrations made).
 Helpers, imported from this module: ``goto(page, url)``, ``assert_no_axe_violations(page)``,
 ``assert_skip_link_works(page)``, ``assert_landmarks(html)`` and
 ``assert_valid_html(html_by_name)``.
+
+For pages behind a login or a form: ``log_in_browser(page, base_url, user)`` (a session cookie,
+no form), ``open_page(page, navigate, status=200)`` (like ``goto`` for any navigation: a click,
+a form sent, a reload), ``submit_form(page, data)`` (fill a form as the test client would post
+it, and send it), and the fixture ``served_media`` (uploaded files, which the live server does
+not serve, answered from ``MEDIA_ROOT``).
 """
 
 import asyncio
@@ -45,6 +51,7 @@ import subprocess
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -230,6 +237,10 @@ def _keep_playwright_loop_to_its_calls():
 def _shared_page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en")
     context.set_default_timeout(10_000)
+    if AXE_SCRIPT.exists():
+        # Loaded with every page before its own scripts: the site's Content Security Policy
+        # (rightly) refuses a script tag added afterwards.
+        context.add_init_script(path=str(AXE_SCRIPT))
     page = context.new_page()
     yield page
     context.close()
@@ -237,8 +248,10 @@ def _shared_page(browser):
 
 @pytest.fixture
 def page(_shared_page):
-    """The session's one page, without cookies left over from the previous test."""
+    """The session's one page, without cookies or a document left over from the previous test."""
     _shared_page.context.clear_cookies()
+    # set_content() writes into the current document, which keeps its Content Security Policy.
+    _shared_page.goto("about:blank")
     return _shared_page
 
 
@@ -292,6 +305,137 @@ def goto(page, url):
     assert status == 200, f"{url} answered {status}"
     assert not failed, f"requests made by {url} failed:\n" + "\n".join(failed)
     return response
+
+
+# --- Pages behind a login or a form ------------------------------------------------------------
+
+
+def log_in_browser(page, base_url, user):
+    """Log the page's browser context in as user, without the login form: Django's test client
+    makes the session (force_login) and its cookie is copied into the context."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    page.context.add_cookies(
+        [
+            {
+                "name": name,
+                "value": client.cookies[name].value,
+                "url": base_url,
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )
+
+
+def open_page(page, navigate, *, status=200):
+    """Call navigate() (``lambda: page.goto(url)``, a click on a link or a submit button, a
+    reload…), wait until the page it opens has loaded, and check that this page answered
+    `status` (after any redirects) and that everything it loaded answered below 400."""
+    failed = []
+
+    def on_response(response):
+        request = response.request
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            return  # the page itself: its status is checked below
+        if response.status >= 400:
+            failed.append(f"{response.status} {response.url}")
+
+    def on_request_failed(request):
+        failed.append(f"{request.failure} {request.url}")
+
+    page.on("response", on_response)
+    page.on("requestfailed", on_request_failed)
+    try:
+        with page.expect_navigation(wait_until="load") as navigation:
+            navigate()
+        response = navigation.value
+    finally:
+        page.remove_listener("response", on_response)
+        page.remove_listener("requestfailed", on_request_failed)
+    answered = response.status if response is not None else "nothing"
+    assert answered == status, f"{page.url} answered {answered}, expected {status}"
+    assert not failed, f"requests made by {page.url} failed:\n" + "\n".join(failed)
+    return response
+
+
+_FILL_FORM = """([selector, data]) => {
+    const form = document.querySelector(selector);
+    if (!form) return {error: `no form matches ${selector}`};
+    const seen = new Set();
+    let button = null;
+    for (const el of form.elements) {
+        if (!el.name || el.type === "file") continue;
+        const value = data[el.name];
+        if (el.type === "hidden") {  // the CSRF token, the version opened…: as the page set them
+            if (value !== undefined) seen.add(el.name);
+            continue;
+        }
+        if (el.type === "submit") {
+            if (value !== undefined && String(value) === el.value) button = el;
+            if (value !== undefined) seen.add(el.name);
+            continue;
+        }
+        if (value !== undefined) seen.add(el.name);
+        const values = [].concat(value ?? []).map(String);
+        if (el.type === "checkbox" || el.type === "radio") {
+            el.checked = values.includes(el.value);
+        } else if (el.tagName === "SELECT") {
+            if (value !== undefined) el.value = values[0] ?? "";
+        } else {
+            el.value = values[0] ?? "";
+        }
+    }
+    button = button || form.querySelector("button[type=submit], input[type=submit]");
+    if (!button) return {error: `the form ${selector} has no submit button`};
+    for (const old of document.querySelectorAll("[data-test-submit]")) {
+        old.removeAttribute("data-test-submit");
+    }
+    button.setAttribute("data-test-submit", "");
+    return {unknown: Object.keys(data).filter(name => !seen.has(name))};
+}"""
+
+
+def submit_form(page, data, *, form="main form[method=post]", status=200):
+    """Fill the form as the test client would post `data` and send it with a click on its
+    submit button: the one whose name and value are in `data`, otherwise its first one. Fields
+    that `data` leaves out are emptied and check boxes unticked (a select keeps its choice);
+    hidden fields (the CSRF token, the version the form was opened on…) keep the values the page
+    gave them; a name in `data` that the form lacks fails the test. Check the answer as
+    `open_page` does; return it."""
+    found = page.evaluate(_FILL_FORM, [form, data])
+    assert "error" not in found, found.get("error")
+    assert not found["unknown"], f"the form {form} has no field named {found['unknown']}"
+    submit = page.locator("[data-test-submit]")
+    return open_page(page, submit.click, status=status)
+
+
+@pytest.fixture
+def served_media(page, live_url):
+    """Answer the page's requests for uploaded files from MEDIA_ROOT, as the web server does in
+    production (the live server, like Django with DEBUG off, does not serve them); a missing
+    file answers 404."""
+    from django.conf import settings
+
+    prefix = f"{live_url}/{settings.MEDIA_URL.strip('/')}/"
+    root = Path(settings.MEDIA_ROOT).resolve()
+
+    def serve(route):
+        wanted = unquote(urlsplit(route.request.url).path)[len(urlsplit(prefix).path) :]
+        file = (root / wanted).resolve()
+        if file.is_file() and root in file.parents:
+            route.fulfill(status=200, path=file)
+        else:
+            route.fulfill(status=404, body="not found", content_type="text/plain")
+
+    pattern = prefix + "**"
+    page.context.route(pattern, serve)
+    yield
+    page.context.unroute(pattern, serve)
 
 
 # --- Accessibility: axe-core --------------------------------------------------------------------
