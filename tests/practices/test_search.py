@@ -357,7 +357,8 @@ class TestPostgresFullText:
         assert "Fair housing audits" in titles(client.get(URL, {"q": "discriminations"}))
 
     def test_french_stemming(self, client, catalogue):
-        assert titles(client.get(URL, {"q": "logement"})) == ["Bureau du logement équitable"]
+        # Housing practices also match through the theme's French name; the French one first.
+        assert titles(client.get(URL, {"q": "logement"}))[0] == "Bureau du logement équitable"
         assert titles(client.get(URL, {"q": "discrimination"}))  # a French plural is found
         assert "Bureau du logement équitable" in titles(client.get(URL, {"q": "discrimination"}))
 
