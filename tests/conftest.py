@@ -11,12 +11,16 @@ Status = Practice.Status
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache, as after a deploy."""
+    """Each test starts with an empty cache, as after a deploy, and in English."""
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    # A request in another language leaves that language active in the thread.
+    translation.activate("en")
     yield
     cache.clear()
+    translation.activate("en")
 
 
 @pytest.fixture

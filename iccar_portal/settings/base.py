@@ -135,6 +135,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Names of themes, coalitions, roles and target groups are stored in every language.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A name created while another language is active still gets its English fallback.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

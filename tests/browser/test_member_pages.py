@@ -16,6 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -259,13 +260,22 @@ def world(make_practice, officer, editor):
     )
 
 
-def fetch(entry, world):
+# Every page is checked in English, in Arabic (right to left) and in Chinese.
+LANGUAGES = ["en", "ar", "zh-hans"]
+
+
+def url_in(language, entry, world):
+    with translation.override(language):
+        return entry.url(world)
+
+
+def fetch(entry, world, language="en"):
     """The page as served to the test client: posting its form where it answers one, and then
     following the redirect, as the browser does."""
     client = Client()
     if entry.user:
         client.force_login(getattr(world, entry.user))
-    url = entry.url(world)
+    url = url_in(language, entry, world)
     with override_settings(**entry.settings):
         if entry.post:
             response = client.post(url, entry.post(world), follow=True)
@@ -283,21 +293,23 @@ def fetch(entry, world):
 def test_no_axe_violations(live_url, world, page, served_media, subtests):
     """Every page of PAGES, each a subtest (one dataset for all: building it takes longer than
     checking a page)."""
-    for entry in PAGES:
-        with subtests.test(entry.name), override_settings(**entry.settings):
-            page.context.clear_cookies()
-            if entry.user:
-                log_in_browser(page, live_url, getattr(world, entry.user))
-            url = live_url + entry.url(world)
-            if entry.post:
-                open_page(page, lambda url=url: page.goto(url))
-                submit_form(page, entry.post(world), status=entry.status)
-            else:
-                open_page(page, lambda url=url: page.goto(url), status=entry.status)
-            html = page.content()
-            missing = [text for text in entry.shows if text not in html]
-            assert not missing, f"{entry.name}: the page does not show {missing}"
-            assert_no_axe_violations(page)
+    for language in LANGUAGES:
+        for entry in PAGES:
+            with subtests.test(f"{entry.name} ({language})"), override_settings(**entry.settings):
+                page.context.clear_cookies()
+                if entry.user:
+                    log_in_browser(page, live_url, getattr(world, entry.user))
+                url = live_url + url_in(language, entry, world)
+                if entry.post:
+                    open_page(page, lambda url=url: page.goto(url))
+                    submit_form(page, entry.post(world), status=entry.status)
+                else:
+                    open_page(page, lambda url=url: page.goto(url), status=entry.status)
+                if language == "en":  # the texts that prove each page's state are English
+                    html = page.content()
+                    missing = [text for text in entry.shows if text not in html]
+                    assert not missing, f"{entry.name}: the page does not show {missing}"
+                assert_no_axe_violations(page)
 
 
 # --- Without a browser: the HTML as served ----------------------------------------------------
@@ -308,13 +320,15 @@ def test_all_pages_are_valid_html(world):
     with the checker's findings on the others, not instead of them."""
     html_by_name = {}
     problems = []
-    for entry in PAGES:
-        try:
-            response = fetch(entry, world)
-        except Exception as error:  # reported below, with the other pages' errors
-            problems.append(f"{entry.name}: could not be fetched: {error!r}")
-            continue
-        html_by_name[f"{entry.name} ({response.wsgi_request.get_full_path()})"] = response.content
+    for language in LANGUAGES:
+        for entry in PAGES:
+            try:
+                response = fetch(entry, world, language)
+            except Exception as error:  # reported below, with the other pages' errors
+                problems.append(f"{entry.name} ({language}): could not be fetched: {error!r}")
+                continue
+            path = response.wsgi_request.get_full_path()
+            html_by_name[f"{entry.name} ({path})"] = response.content
     try:
         assert_valid_html(html_by_name)
     except pytest.fail.Exception as failure:

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from cities.models import City, Coalition
 from practices import services
@@ -60,6 +61,13 @@ PAGES = [
 ]
 PAGE_NAMES = [name for name, _build in PAGES]
 URL_BUILDERS = dict(PAGES)
+# Every page is checked in English, in Arabic (right to left) and in Chinese.
+LANGUAGES = ["en", "ar", "zh-hans"]
+
+
+def url_in(language, name, site):
+    with translation.override(language):
+        return URL_BUILDERS[name](site)
 
 
 @pytest.fixture
@@ -113,9 +121,10 @@ def test_search_pages_are_what_their_names_say(site, client):
 # --- In Chromium ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", PAGE_NAMES)
-def test_no_axe_violations(name, live_url, site, page):
-    goto(page, live_url + URL_BUILDERS[name](site))
+def test_no_axe_violations(name, language, live_url, site, page):
+    goto(page, live_url + url_in(language, name, site))
     assert_no_axe_violations(page)
 
 
@@ -129,16 +138,20 @@ def test_skip_link_is_first_visible_when_focused_and_leads_to_main(live_url, sit
 
 def test_all_pages_are_valid_html(site, client):
     html_by_name = {}
-    for name, build in PAGES:
-        url = build(site)
-        response = client.get(url)
-        assert response.status_code == 200, f"{name}: {url} answered {response.status_code}"
-        html_by_name[f"{name} ({url})"] = response.content
+    for language in LANGUAGES:
+        for name in PAGE_NAMES:
+            url = url_in(language, name, site)
+            response = client.get(url)
+            assert response.status_code == 200, f"{name}: {url} answered {response.status_code}"
+            html_by_name[f"{name} ({url})"] = response.content
     assert_valid_html(html_by_name)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", PAGE_NAMES)
-def test_page_has_lang_one_h1_a_main_and_labelled_navigation(name, site, client):
-    response = client.get(URL_BUILDERS[name](site))
+def test_page_has_lang_one_h1_a_main_and_labelled_navigation(name, language, site, client):
+    response = client.get(url_in(language, name, site))
     assert response.status_code == 200
-    assert_landmarks(response.content.decode())
+    content = response.content.decode()
+    assert_landmarks(content)
+    assert f'<html lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}">' in content
