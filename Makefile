@@ -52,5 +52,11 @@ format: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Search latency, page throughput and memory on PostgreSQL: DATABASE_URL, or a local database
+# iccar_bench (created and migrated if missing). Needs wrk. About 20 minutes; writes
+# bench/results.md. Options: BENCH_ARGS="--levels 1000,10000 --duration 5".
+bench: $(INSTALLED)
+	$(PYTHON) bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -12,6 +12,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from iccar_portal.admin_tools import SafeSearchMixin
+
 from . import services
 from .models import City, CityOfficer, Coalition
 
@@ -19,7 +21,7 @@ INVITE_PERMISSION = "cities.add_cityofficer"
 
 
 @admin.register(Coalition)
-class CoalitionAdmin(TranslationAdmin):
+class CoalitionAdmin(SafeSearchMixin, TranslationAdmin):
     list_display = ["name", "short_name", "region", "founded_year", "city_count"]
     search_fields = ["name", "short_name", "region"]
     prepopulated_fields = {"slug": ["name"]}
@@ -53,7 +55,7 @@ class CityOfficerInline(admin.TabularInline):
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(SafeSearchMixin, admin.ModelAdmin):
     list_display = ["name", "country", "coalition", "member_since", "is_active_member"]
     list_filter = ["coalition", "is_active_member", "country"]
     search_fields = ["name", "slug"]
@@ -104,7 +106,7 @@ class OfficerInviteForm(forms.Form):
 
 
 @admin.register(CityOfficer)
-class CityOfficerAdmin(admin.ModelAdmin):
+class CityOfficerAdmin(SafeSearchMixin, admin.ModelAdmin):
     list_display = ["user", "city", "is_active", "preferred_language", "created_at"]
     list_filter = ["is_active", "preferred_language", "city__coalition"]
     search_fields = ["user__username", "user__email", "city__name"]

@@ -101,8 +101,12 @@ class FirstVisitLanguageMiddleware:
         if wanted in (None, settings.LANGUAGE_CODE):
             return None
         target = translate_url(request.get_full_path(), wanted)
-        if target == request.get_full_path():
-            return None
+        if (
+            target == request.get_full_path()
+            or not target.startswith("/")
+            or target.startswith("//")
+        ):
+            return None  # "//host/…" would send the visitor to another site
         response = HttpResponseRedirect(target)
         from django.utils.cache import patch_vary_headers
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.forms import AccountPasswordResetForm
 from practices.views import robots_txt
 
+from .admin_tools import view_on_site_for_editors
 from .languages import switch_language
 from .sitemaps import SITEMAPS
 from .views import healthz
@@ -26,6 +27,11 @@ urlpatterns = [
 
 # Every page in every language: /practices/ in English, /fr/practices/, /ar/practices/ …
 urlpatterns += i18n_patterns(
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        view_on_site_for_editors,
+        name="view_on_site_for_editors",
+    ),
     path("admin/", admin.site.urls),
     path(
         "accounts/password_reset/",

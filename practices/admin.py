@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from iccar_portal.admin_tools import SafeSearchMixin
+
 from . import services
 from .models import (
     CityRole,
@@ -152,7 +154,7 @@ class ReviewEventInline(admin.TabularInline):
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(SafeSearchMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "city",
@@ -369,7 +371,7 @@ class RevisionStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(PracticeRevision)
-class PracticeRevisionAdmin(admin.ModelAdmin):
+class PracticeRevisionAdmin(SafeSearchMixin, admin.ModelAdmin):
     """The queue of proposed updates to published practices, with what each would change."""
 
     list_display = ["__str__", "city", "status", "submitted_at", "created_by"]
@@ -473,7 +475,7 @@ class PracticeRevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PracticeChange)
-class PracticeChangeAdmin(admin.ModelAdmin):
+class PracticeChangeAdmin(SafeSearchMixin, admin.ModelAdmin):
     list_display = ["created_at", "practice", "actor_name", "changed_fields", "version"]
     list_select_related = ["practice"]
     search_fields = ["practice__title", "actor_name"]
@@ -496,7 +498,7 @@ class PracticeChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(SafeSearchMixin, admin.ModelAdmin):
     list_display = ["created_at", "to", "subject", "sent_at", "attempts", "last_error"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["to", "subject"]
@@ -530,7 +532,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(admin.ModelAdmin):
+class ReviewEventAdmin(SafeSearchMixin, admin.ModelAdmin):
     list_display = ["created_at", "practice", "actor_name", "from_status", "to_status"]
     list_filter = ["to_status", "created_at"]
     search_fields = ["practice__title", "actor_name", "message"]
@@ -548,14 +550,14 @@ class ReviewEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(TranslationAdmin):
+class ThemeAdmin(SafeSearchMixin, TranslationAdmin):
     list_display = ["title", "order", "eccar_point"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title"]
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(TranslationAdmin):
+class CommitmentAdmin(SafeSearchMixin, TranslationAdmin):
     list_display = ["coalition", "number", "title", "theme"]
     list_filter = ["coalition", "theme"]
     search_fields = ["title"]

@@ -118,6 +118,21 @@ class PracticeForm(forms.ModelForm):
             )
             self.order_fields([*OFFICER_FIELDS[: OFFICER_FIELDS.index("image_alt")], "image"])
 
+    def clean_links(self):
+        from django.core.validators import URLValidator
+
+        check = URLValidator(schemes=["http", "https"])
+        lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+        for line in lines:
+            try:
+                check(line)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(link)s” is not a web address starting with https:// or http://."),
+                    params={"link": line[:80]},
+                ) from None
+        return "\n".join(lines)
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start_year"), data.get("end_year")

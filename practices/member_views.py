@@ -224,7 +224,7 @@ def practice_edit(request, pk):
 def _revision_edit(request, practice):
     revision = practice.revisions.open().first()
     initial = revision.data if revision else practice_content(practice)
-    version = revision.version if revision else None
+    version = revision.version if revision else 0
     if revision and revision.status == PracticeRevision.Status.SUBMITTED:
         messages.error(request, _("Your update is awaiting review. Withdraw it to change it."))
         return HttpResponseRedirect(reverse("members:practice", args=[practice.pk]))

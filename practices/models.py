@@ -364,7 +364,9 @@ class Practice(models.Model):
         return self.published_at is not None
 
     def link_list(self):
-        return [line.strip() for line in self.links.splitlines() if line.strip()]
+        """Return the web addresses to show as links: http and https only, never javascript:."""
+        lines = [line.strip() for line in self.links.splitlines() if line.strip()]
+        return [line for line in lines if line.lower().startswith(("https://", "http://"))]
 
     def partner_list(self):
         return [line.strip() for line in self.partners.splitlines() if line.strip()]

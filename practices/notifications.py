@@ -81,6 +81,13 @@ def send_queued(ids=None):
         pending = pending.filter(pk__in=ids)
     sent = 0
     for message in pending.order_by("created_at", "pk"):
+        # Claim the row first: two senders running at once (cron overlapping itself, or cron
+        # and the send after a commit) must never both send it.
+        claimed = OutgoingEmail.objects.filter(
+            pk=message.pk, sent_at__isnull=True, attempts=message.attempts
+        ).update(attempts=F("attempts") + 1)
+        if not claimed:
+            continue
         email = EmailMultiAlternatives(
             message.subject, message.body_text, settings.DEFAULT_FROM_EMAIL, [message.to]
         )
@@ -91,11 +98,11 @@ def send_queued(ids=None):
         except Exception as error:
             logger.exception("Could not send the %s e-mail to %s", message.kind, message.to)
             OutgoingEmail.objects.filter(pk=message.pk).update(
-                attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:2000]
+                last_error=f"{type(error).__name__}: {error}"[:2000]
             )
         else:
             OutgoingEmail.objects.filter(pk=message.pk).update(
-                attempts=F("attempts") + 1, sent_at=timezone.now(), last_error=""
+                sent_at=timezone.now(), last_error=""
             )
             sent += 1
     return sent

@@ -71,6 +71,7 @@ TEXT_FIELDS = [
     "partners",
     "resources",
 ]
+MAX_EXCLUDED_TERMS = 5
 # Private-use characters mark highlights inside PostgreSQL's output, which is then escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
 
@@ -204,6 +205,9 @@ def text_query(text):
     another language cannot slip back in.
     """
     positive, excluded = split_exclusions(text)
+    # Each excluded term adds a node per configuration; a few are plenty for a person, and a
+    # long list would only make the query deep enough to break its compilation.
+    excluded = excluded[:MAX_EXCLUDED_TERMS]
     query = None
     for config in SEARCH_CONFIGS:
         part = SearchQuery(positive, search_type="websearch", config=config)

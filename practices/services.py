@@ -355,9 +355,19 @@ def _delete_files(names):
             default_storage.delete(name)
 
 
+ERROR_STORAGE = _(
+    "The file could not be stored just now (the storage did not answer). Nothing was changed; "
+    "please try again in a few minutes."
+)
+
+
 def _store_then_record(store, record, files_of):
     """Write files first, then the rows; if the rows fail, remove the files (no orphans)."""
-    stored = store()
+    try:
+        stored = store()
+    except OSError as error:
+        # A full disk or an unreachable object store: the uploader cleaned up its own files.
+        raise WorkflowError(ERROR_STORAGE) from error
     try:
         with transaction.atomic():
             return record(stored)
@@ -590,7 +600,14 @@ def revision_save(
         revision = (
             PracticeRevision.objects.select_for_update().filter(practice=practice).open().first()
         )
+        # A form opened while no update existed carries version 0: if a colleague started an
+        # update since, this save is stale too.
+        if revision is None and expected_version not in (None, 0):
+            raise StaleEdit(ERROR_STALE % {"changes": practice.get_status_display()})
+        if revision is not None and expected_version == 0:
+            _refuse_stale(revision.changes.all(), revision.get_status_display())
         if revision is None:
+            expected_version = None
             revision = PracticeRevision.objects.create(
                 practice=practice,
                 created_by=actor,

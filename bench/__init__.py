@@ -1,0 +1,1 @@
+"""`make bench`: search latency, page throughput and memory on PostgreSQL (see bench/README.md)."""

@@ -1,0 +1,143 @@
+"""generate_practices: synthetic published practices for load tests, found by the public search."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.urls import reverse
+
+from cities.models import City
+from practices.models import Practice, PracticeTranslation
+from practices.search import search_extra_for
+from tests.practices.factories import PracticeFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("practices:practice_list")
+SYNTHETIC = {"slug__startswith": "synthetic-"}
+
+
+def generate(count=50, seed=7, **options):
+    call_command("generate_practices", count=count, seed=seed, **options)
+
+
+def snapshot():
+    practices = Practice.objects.filter(**SYNTHETIC).order_by("slug")
+    return [
+        (
+            p.slug,
+            p.title,
+            p.summary,
+            p.context,
+            p.results,
+            p.language,
+            p.city.slug,
+            p.city.name,
+            p.start_year,
+            p.published_at,
+            p.created_at,
+            p.search_extra,
+            p.available_languages,
+            sorted(p.themes.values_list("slug", flat=True)),
+            sorted(p.target_groups.values_list("slug", flat=True)),
+            sorted(p.translations.values_list("language", "title")),
+        )
+        for p in practices.select_related("city")
+    ]
+
+
+def test_generates_published_practices_with_what_the_signals_would_set(capsys):
+    generate(50)
+    practices = Practice.objects.filter(**SYNTHETIC)
+    assert practices.count() == 50
+    assert set(practices.values_list("status", flat=True)) == {Practice.Status.PUBLISHED}
+    assert not practices.filter(published_at__isnull=True).exists()
+    assert City.objects.filter(**SYNTHETIC).count() >= 10
+    for practice in practices.prefetch_related("themes", "translations").select_related(
+        "city__coalition"
+    ):
+        words = sum(
+            len(getattr(practice, name).split())
+            for name in [
+                "summary",
+                "context",
+                "implementation",
+                "results",
+                "why_it_works",
+                "challenges",
+                "transferability",
+            ]
+        )
+        assert 280 <= words <= 800, words
+        assert len(practice.summary) <= 600 and len(practice.title) <= 120
+        assert 1 <= practice.themes.count() <= 3
+        assert practice.city_roles.exists() and practice.target_groups.exists()
+        assert 1995 <= practice.start_year <= 2025
+        # What practices.signals keeps current for practices saved one by one.
+        assert practice.search_extra == search_extra_for(practice)
+        codes = sorted({practice.language, *(t.language for t in practice.translations.all())})
+        assert practice.available_languages == f",{','.join(codes)},"
+    # Progress goes to standard error, the summary to standard output.
+    output = capsys.readouterr()
+    assert "Generated 50 published practices" in output.out
+    assert "50/50" in output.err
+
+
+def test_generated_practices_are_found_by_the_public_search(client):
+    generate(50)
+    practice = Practice.objects.filter(**SYNTHETIC).select_related("city").first()
+    response = client.get(URL, {"q": practice.title, "city": practice.city.slug})
+    assert response.status_code == 200
+    found = [item.slug for item in response.context["outcome"].page]
+    assert practice.slug in found
+    # The common word is in most of them.
+    response = client.get(URL, {"q": "discrimination"})
+    assert response.context["outcome"].total >= 25
+    assert client.get(practice.get_absolute_url()).status_code == 200
+
+
+def test_the_same_seed_gives_the_same_practices_and_clear_removes_them():
+    kept = PracticeFactory(slug="a-real-practice")
+    generate(50, seed=7)
+    first = snapshot()
+    assert len(first) == 50
+    call_command("generate_practices", clear=True)
+    assert not Practice.objects.filter(**SYNTHETIC).exists()
+    assert not City.objects.filter(**SYNTHETIC).exists()
+    assert not PracticeTranslation.objects.filter(practice__slug__startswith="synthetic-").exists()
+    assert Practice.objects.filter(pk=kept.pk).exists()
+    generate(50, seed=7)
+    assert snapshot() == first
+    call_command("generate_practices", clear=True, count=50, seed=8)
+    assert snapshot() != first
+
+
+def test_a_second_run_adds_after_the_first():
+    generate(20, seed=3)
+    generate(30, seed=3)
+    slugs = sorted(Practice.objects.filter(**SYNTHETIC).values_list("slug", flat=True))
+    assert len(slugs) == 50
+    assert [int(slug.split("-")[1]) for slug in slugs] == list(range(50))
+
+
+def test_it_refuses_to_do_nothing():
+    with pytest.raises(CommandError):
+        call_command("generate_practices")
+
+
+@pytest.mark.postgres
+def test_translations_are_searchable_on_postgres(client):
+    generate(120, seed=5)
+    translation = (
+        PracticeTranslation.objects.filter(practice__slug__startswith="synthetic-")
+        .select_related("practice__city")
+        .first()
+    )
+    assert translation is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT translation_vector <> '' FROM practices_practice WHERE id = %s",
+            [translation.practice_id],
+        )
+        assert cursor.fetchone()[0]
+    practice = translation.practice
+    response = client.get(URL, {"q": translation.title, "city": practice.city.slug})
+    assert practice.slug in [item.slug for item in response.context["outcome"].page]

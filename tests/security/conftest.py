@@ -1,0 +1,251 @@
+"""Shared people and objects for the adversarial tests: one client per role, one practice per state.
+
+Roles: anonymous, an officer of city A (the owner of A's practices), an officer of city B, a
+switched-off officer of city A, an editor, a superuser, and a staff account outside the Editors
+group. Everything is made through the services, as the site would.
+"""
+
+import io
+from contextlib import contextmanager
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from PIL import Image
+
+from practices import services
+from practices.models import (
+    OutgoingEmail,
+    Practice,
+    PracticeAttachment,
+    PracticeImage,
+    PracticeRevision,
+)
+from tests.cities.factories import UserFactory
+from tests.practices.factories import PracticeFactory
+
+Status = Practice.Status
+PASSWORD = "a-strong-password-42"  # UserFactory's
+
+ROLES = [
+    "anonymous",
+    "owner",  # an active officer of city A
+    "other_city",  # an active officer of city B
+    "inactive",  # a switched-off officer of city A
+    "editor",
+    "superuser",
+    "staff",  # staff, but not in the Editors group
+]
+
+# The practice targets: one practice of city A in each state, one published practice of city A
+# whose proposed update awaits review, and city B's practice.
+STATES = [
+    Status.DRAFT,
+    Status.SUBMITTED,
+    Status.CHANGES_REQUESTED,
+    Status.PUBLISHED,
+    Status.REJECTED,
+    Status.ARCHIVED,
+    "published_update_submitted",
+]
+OTHER_CITY = "other_city_practice"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Start each test in English: a request to a /fr/ page leaves French active afterwards,
+    and addresses built with reverse() would follow it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="helpdesk", is_staff=True, first_name="Hal")
+
+
+@pytest.fixture
+def people(officer, other_city_officer, inactive_officer, editor, superuser, staff_user):
+    return {
+        "anonymous": None,
+        "owner": officer,
+        "other_city": other_city_officer,
+        "inactive": inactive_officer,
+        "editor": editor,
+        "superuser": superuser,
+        "staff": staff_user,
+    }
+
+
+@pytest.fixture
+def clients(people):
+    """One logged-in client per role (anonymous: none)."""
+    made = {}
+    for role, user in people.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        made[role] = client
+    return made
+
+
+@pytest.fixture
+def world(make_practice, officer, editor, other_city_officer):
+    """A practice of city A in every state, city B's practice, and their images and files."""
+    practices = {}
+    for state in STATES:
+        if state == "published_update_submitted":
+            practice = make_practice(Status.PUBLISHED, title="Published with an update")
+            revision = services.revision_save(
+                practice=practice, actor=officer, data={"summary": "A proposed new summary."}
+            )
+            services.revision_submit(revision=revision, actor=officer)
+        else:
+            practice = make_practice(state, title=f"Practice {state}")
+        practices[state] = practice
+    other_city = other_city_officer.city_officer.city
+    practices[OTHER_CITY] = PracticeFactory(city=other_city, title="City B's draft")
+    images, attachments = {}, {}
+    for key, practice in practices.items():
+        # Rows only: the files themselves are not needed to answer a request about them.
+        images[key] = PracticeImage.objects.create(
+            practice=practice, image=f"practices/{key}.png", alt_text=f"Image of {key}"
+        )
+        attachments[key] = PracticeAttachment.objects.create(
+            practice=practice, file=f"attachments/{key}.pdf", title=f"Report of {key}", size=10
+        )
+    revision = PracticeRevision.objects.get(practice=practices["published_update_submitted"])
+    email = OutgoingEmail.objects.order_by("pk").first()
+    assert email is not None  # the workflow above queued some
+    return {
+        "practices": practices,
+        "images": images,
+        "attachments": attachments,
+        "revision": revision,
+        "email": email,
+    }
+
+
+def complete_form(**overrides):
+    """What an officer's practice form posts for a complete practice."""
+    from practices.models import CityRole, TargetGroup, Theme
+
+    data = {
+        "title": "Anti-discrimination desk",
+        "summary": "A desk where residents report discrimination.",
+        "themes": [str(Theme.objects.order_by("pk").first().pk)],
+        "city_roles": [str(CityRole.objects.order_by("pk").first().pk)],
+        "target_groups": [str(TargetGroup.objects.order_by("pk").first().pk)],
+        "context": "Nobody knew where to report discrimination.",
+        "implementation": "The city opened a desk with two advisers.",
+        "results": "300 residents advised in the first year.",
+        "why_it_works": "It is independent and close to residents.",
+        "challenges": "Outreach to young people was slow.",
+        "transferability": "Needs two trained advisers and a room.",
+        "partners": "Tenants' union",
+        "start_year": "2020",
+        "end_year": "",
+        "resources": "",
+        "language": "en",
+        "links": "https://example.org/desk",
+        "image_alt": "",
+        "contact_name": "Olga Officer",
+        "contact_role": "Equality officer",
+        "contact_email": "olga@example.org",
+        "reply": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def png_file(name="photo.png", size=(24, 16)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(buffer, "PNG")
+    buffer.seek(0)
+    buffer.name = name
+    return buffer
+
+
+def pdf_file(name="report.pdf"):
+    buffer = io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    buffer.name = name
+    return buffer
+
+
+@contextmanager
+def rolled_back():
+    """Run a request whose effects must not last: everything it writes is rolled back."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def fingerprint():
+    """Return the state of everything a request could change, to compare before and after."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+
+    from cities.models import City, CityOfficer, Coalition
+    from practices.models import (
+        PracticeChange,
+        PracticeTranslation,
+        ReviewEvent,
+        Theme,
+    )
+
+    def rows(model, *fields):
+        return list(model.objects.order_by("pk").values_list("pk", *fields))
+
+    return {
+        "practices": rows(
+            Practice,
+            "status",
+            "version",
+            "title",
+            "summary",
+            "slug",
+            "city_id",
+            "is_promising",
+            "promising_note",
+            "published_at",
+            "submitted_at",
+            "created_by_id",
+            "search_extra",
+            "available_languages",
+            "updated_at",
+        ),
+        "revisions": rows(PracticeRevision, "status", "version", "data"),
+        "events": rows(ReviewEvent, "to_status"),
+        "changes": rows(PracticeChange, "version"),
+        "translations": rows(PracticeTranslation, "language", "title", "summary"),
+        "images": rows(PracticeImage, "alt_text"),
+        "attachments": rows(PracticeAttachment, "title"),
+        "emails": rows(OutgoingEmail, "to", "subject"),
+        "users": rows(get_user_model(), "password", "is_active", "is_staff", "email", "last_login"),
+        "officers": rows(CityOfficer, "city_id", "is_active", "preferred_language", "user_id"),
+        "cities": rows(City, "name", "slug", "profile"),
+        "coalitions": rows(Coalition, "name", "slug"),
+        "themes": rows(Theme, "title", "slug", "description"),
+        "sessions": sorted(Session.objects.values_list("session_key", flat=True)),
+    }
+
+
+# ---------------------------------------------------------------- the figures of a run
+
+_FIGURES = {}
+
+
+@pytest.fixture
+def figures():
+    """Record a figure (e.g. how many cases a test checked); printed at the end of the run."""
+    return _FIGURES
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _FIGURES:
+        terminalreporter.section("security test figures")
+        for name, value in _FIGURES.items():
+            terminalreporter.write_line(f"{name}: {value}")

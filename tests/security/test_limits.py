@@ -1,0 +1,334 @@
+"""Oversized and malformed requests: refused with 400 (or 413), never a 500.
+
+Too many fields in a POST or a query string, a body larger than the limit, too many files, a
+5,000-character search, NUL bytes and invalid UTF-8 (lone surrogates, overlong forms) in every
+public parameter and address, and NUL bytes in what officers and editors type (PostgreSQL
+refuses them in text: a form must, before the database does).
+"""
+
+import io
+from urllib.parse import urlencode
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from practices.models import Practice, PracticeTranslation
+
+from .conftest import PASSWORD, complete_form, fingerprint, png_file
+
+pytestmark = pytest.mark.django_db
+Status = Practice.Status
+FORM = "application/x-www-form-urlencoded"
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+# Invalid inputs: NUL, NUL inside a word, lone surrogates (as UTF-8 bytes, CESU-8), an overlong
+# "/", bytes that are never UTF-8, and a mix.
+# PostgreSQL's own query syntax and other oddities typed into the search box.
+SEARCH_SYNTAX = [
+    "-",
+    '-"',
+    '"-"',
+    "!!a",
+    "a & b | !c",
+    "a:*",
+    "<->",
+    "a <-> b",
+    '"a" -"b" or -c',
+    "-a or -b",
+    "or or",
+    "(a|b)&!c",
+    "a'b' \\",
+    "\ufb03 \U0001d51e \U0001f600 \u0130stanbul \u0661\u0662",
+    "\u00ad\u200b\ufeff",
+    "\ue000a\ue001",
+]
+BAD_VALUES = ["%00", "a%00b", "%ED%A0%80", "%ED%B3%BF", "%C0%AF", "%FF%FE", "x%00%ED%A0%80%FF"]
+
+
+@pytest.fixture
+def published(make_practice):
+    return make_practice(Status.PUBLISHED)
+
+
+def public_parameters(practice):
+    """Every public GET address and the parameters its view reads."""
+    search = [
+        "q",
+        "theme",
+        "coalition",
+        "country",
+        "city",
+        "role",
+        "target",
+        "year_from",
+        "year_to",
+        "language",
+        "sort",
+        "page",
+    ]
+    return {
+        "/": [],
+        "/practices/": search,
+        "/fr/practices/": search,
+        practice.get_absolute_url(): ["original"],
+        "/themes/": [],
+        "/themes/housing/": ["page"],
+        "/cities/": [],
+        practice.city.get_absolute_url(): ["page"],
+        practice.city.coalition.get_absolute_url(): ["page"],
+        "/sitemap.xml": ["p"],
+        "/robots.txt": [],
+        "/healthz": [],
+        "/language/fr/": ["next"],
+        "/accounts/login/": ["next"],
+        "/accounts/password_reset/": [],
+    }
+
+
+def test_too_many_fields_in_a_query_string(published, officer, editor):
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    query = "&".join(f"f{number}=1" for number in range(limit + 1))
+    officer_client, editor_client = Client(), Client()
+    officer_client.force_login(officer)
+    editor_client.force_login(editor)
+    urls = [(Client(), url, params) for url, params in public_parameters(published).items()]
+    urls += [
+        (officer_client, reverse("members:dashboard"), []),
+        (officer_client, reverse("members:practice_preview", args=[published.pk]), ["update"]),
+        (editor_client, reverse("admin:practices_practice_changelist"), ["q"]),
+    ]
+    for client, url, params in urls:
+        response = client.get(f"{url}?{query}")
+        # A view that reads its parameters refuses them all; one that reads none answers.
+        expected = (400, 413) if params else (200,)
+        assert response.status_code in expected, (url, response.status_code)
+
+
+def test_too_many_fields_in_a_post(published, make_practice, officer, editor):
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    draft = make_practice(Status.DRAFT)
+    submitted = make_practice(Status.SUBMITTED)
+    padding = {f"f{number}": "1" for number in range(limit + 1)}
+    officer_client, editor_client = Client(), Client()
+    officer_client.force_login(officer)
+    editor_client.force_login(editor)
+    posts = [
+        (Client(), reverse("login"), {"username": "officer", "password": PASSWORD}),
+        (Client(), reverse("password_reset"), {"email": officer.email}),
+        (officer_client, reverse("members:practice_new"), complete_form(action="submit")),
+        (
+            officer_client,
+            reverse("members:practice_edit", args=[draft.pk]),
+            complete_form(version=draft.version, action="submit"),
+        ),
+        (
+            officer_client,
+            reverse("members:translation_edit", args=[draft.pk, "fr"]),
+            {"title": "T", "summary": "S"},
+        ),
+        (officer_client, reverse("members:account"), {"preferred_language": "fr"}),
+        (
+            editor_client,
+            reverse("admin:practices_practice_review", args=[submitted.pk, "approve"]),
+            {"message": "OK"},
+        ),
+    ]
+    before = fingerprint()
+    for client, url, data in posts:
+        body = urlencode({**data, **padding}, doseq=True)
+        response = client.post(url, body, content_type=FORM)
+        assert response.status_code in (400, 413), (url, response.status_code)
+        # The same in a multipart body.
+        response = client.post(url, {**data, **padding})
+        assert response.status_code in (400, 413), (url, "multipart", response.status_code)
+    assert fingerprint() == before
+
+
+def test_a_body_over_the_memory_limit(make_practice, officer, editor):
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1
+    submitted = make_practice(Status.SUBMITTED)
+    officer_client, editor_client = Client(), Client()
+    officer_client.force_login(officer)
+    editor_client.force_login(editor)
+    posts = [
+        (Client(), reverse("login"), {"username": "officer", "password": PASSWORD}),
+        (officer_client, reverse("members:practice_new"), complete_form(action="save")),
+        (
+            editor_client,
+            reverse("admin:practices_practice_review", args=[submitted.pk, "request_changes"]),
+            {"message": "OK"},
+        ),
+    ]
+    before = fingerprint()
+    for client, url, data in posts:
+        big = {**data, "summary": "x" * size, "message": "m" * size}
+        response = client.post(url, urlencode(big, doseq=True), content_type=FORM)
+        assert response.status_code in (400, 413), (url, response.status_code)
+        response = client.post(url, big)  # multipart: the text fields count too
+        assert response.status_code in (400, 413), (url, "multipart", response.status_code)
+    assert fingerprint() == before
+
+
+def test_too_many_files(make_practice, officer):
+    draft = make_practice(Status.DRAFT)
+    client = Client()
+    client.force_login(officer)
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    before = fingerprint()
+    for url, data in [
+        (reverse("members:image_add", args=[draft.pk]), {"image-alt_text": "Many"}),
+        (reverse("members:practice_new"), complete_form(action="save")),
+        (reverse("members:attachment_add", args=[draft.pk]), {"document-title": "Many"}),
+    ]:
+        files = []
+        for number in range(limit + 1):
+            upload = io.BytesIO(b"x")
+            upload.name = f"f{number}.png"
+            files.append(upload)
+        response = client.post(url, {**data, "image-upload": files, "extra": png_file()})
+        assert response.status_code in (400, 413), (url, response.status_code)
+    assert fingerprint() == before
+
+
+def test_a_5000_character_search_and_other_long_values(published):
+    client = Client()
+    long_text = "discrimination " * 334  # 5,010 characters
+    response = client.get("/practices/", {"q": long_text[:5000]})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "This part of the search was left out" in content
+    assert response.context["outcome"].total == 1  # the other filters still apply
+    for params in [
+        {"theme": "x" * 5000},
+        {"sort": "x" * 5000, "page": "9" * 5000},
+        {"year_from": "9" * 5000, "year_to": "-" + "9" * 4999},
+        {"q": '"' * 200},
+        {"q": "or " * 66},
+        {"q": "a " * 100},
+        {"q": "-" * 200},
+        {"q": "-" + "a" * 199},
+        *({"q": text} for text in SEARCH_SYNTAX),
+    ]:
+        response = client.get("/practices/", params)
+        assert response.status_code == 200, list(params)
+    assert client.get("/language/fr/", {"next": "/" + "x" * 5000}).status_code == 302
+    assert client.get("/accounts/login/", {"next": "/" + "x" * 5000}).status_code == 200
+    assert client.get(published.get_absolute_url(), {"original": "1" * 5000}).status_code == 200
+
+
+def test_a_search_excluding_many_words(published):
+    client = Client()
+    for excluded in ["-a " * 60, " ".join(f"-{chr(97 + n % 26)}{n}" for n in range(40))]:
+        text = f"desk {excluded}"
+        assert len(text) <= 200  # within the limit the search form accepts
+        response = client.get("/practices/", {"q": text})
+        assert response.status_code == 200, text[:20]
+        assert response.context["outcome"].text == text.strip()  # really searched
+
+
+def test_nul_bytes_and_invalid_utf8_in_every_public_parameter(published, figures):
+    client = Client()
+    checked = 0
+    for url, params in public_parameters(published).items():
+        for name in params + ["unknown"]:
+            for bad in BAD_VALUES[:3]:
+                response = client.get(f"{url}?{name}={bad}")
+                assert response.status_code in (200, 302, 400, 404), (url, name, bad)
+                checked += 1
+        # And every bad value as every parameter at once.
+        for bad in BAD_VALUES:
+            query = "&".join(f"{name}={bad}" for name in params)
+            response = client.get(f"{url}?{query}")
+            assert response.status_code in (200, 302, 400, 404), (url, bad)
+            checked += 1
+    figures["limits: public parameter x bad value cases"] = checked
+
+
+def test_nul_bytes_and_invalid_utf8_in_addresses(published, officer):
+    client = Client()
+    signed_in = Client()
+    signed_in.force_login(officer)
+    for bad in BAD_VALUES:
+        for path in [
+            f"/practices/{bad}/",
+            f"/themes/{bad}/",
+            f"/cities/{bad}/",
+            f"/coalitions/{bad}/",
+            f"/fr/practices/{bad}/",
+            f"/{bad}/",
+        ]:
+            assert client.get(path).status_code == 404, path
+        response = client.get(f"/language/{bad}/")
+        assert response.status_code == 302, bad
+        url = reverse("members:translation_edit", args=[published.pk, "fr"])
+        response = signed_in.get(url.replace("/fr/", f"/{bad}/"))
+        assert response.status_code == 404, bad
+
+
+def test_nul_bytes_in_what_people_type_are_refused_by_the_forms(make_practice, officer, editor):
+    draft = make_practice(Status.DRAFT)
+    submitted = make_practice(Status.SUBMITTED)
+    officer_client, editor_client = Client(), Client()
+    officer_client.force_login(officer)
+    editor_client.force_login(editor)
+    before = fingerprint()
+    posts = [
+        (Client(), reverse("login"), {"username": "off\x00icer", "password": PASSWORD}),
+        (Client(), reverse("password_reset"), {"email": "officer\x00@example.org"}),
+        (
+            officer_client,
+            reverse("members:practice_new"),
+            complete_form(title="Desk\x00", action="save"),
+        ),
+        (
+            officer_client,
+            reverse("members:practice_edit", args=[draft.pk]),
+            complete_form(summary="a\x00b", version=draft.version, action="save"),
+        ),
+        (
+            officer_client,
+            reverse("members:translation_edit", args=[draft.pk, "fr"]),
+            {"title": "Guichet\x00", "summary": "Un guichet."},
+        ),
+        (
+            officer_client,
+            reverse("members:image_add", args=[draft.pk]),
+            {"image-upload": png_file(), "image-alt_text": "a\x00"},
+        ),
+        (
+            editor_client,
+            reverse("admin:practices_practice_review", args=[submitted.pk, "request_changes"]),
+            {"message": "More\x00", "note": "x"},
+        ),
+        (
+            editor_client,
+            reverse("admin:cities_cityofficer_invite"),
+            {"username": "new\x00", "email": "new@example.org", "city": "1"},
+        ),
+    ]
+    for client, url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code in (200, 400), (url, response.status_code)
+    assert fingerprint() == before
+    assert not PracticeTranslation.objects.exists()
+
+
+def test_nul_bytes_in_the_admins_searches(editor, make_practice):
+    make_practice(Status.SUBMITTED)
+    client = Client(raise_request_exception=False)
+    client.force_login(editor)
+    assert connection.vendor in ("sqlite", "postgresql")
+    for url in [
+        "/admin/practices/practice/?q=a%00b",
+        "/admin/cities/city/?q=%00",
+        "/admin/cities/cityofficer/?q=%00",
+        "/admin/practices/practicerevision/?q=%00",
+        "/admin/autocomplete/?app_label=practices&model_name=practice&field_name=city&term=%00",
+        "/admin/autocomplete/?app_label=practices&model_name=practice&field_name=inspired_by"
+        "&term=a%00",
+        "/admin/autocomplete/?app_label=cities&model_name=coalition&field_name=lead_city&term=%00",
+    ]:
+        response = client.get(url)
+        assert response.status_code in (200, 400), (url, response.status_code)
