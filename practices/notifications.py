@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -80,31 +80,35 @@ def send_queued(ids=None):
     if ids is not None:
         pending = pending.filter(pk__in=ids)
     sent = 0
-    for message in pending.order_by("created_at", "pk"):
-        # Claim the row first: two senders running at once (cron overlapping itself, or cron
-        # and the send after a commit) must never both send it.
-        claimed = OutgoingEmail.objects.filter(
-            pk=message.pk, sent_at__isnull=True, attempts=message.attempts
-        ).update(attempts=F("attempts") + 1)
-        if not claimed:
-            continue
-        email = EmailMultiAlternatives(
-            message.subject, message.body_text, settings.DEFAULT_FROM_EMAIL, [message.to]
-        )
-        if message.body_html:
-            email.attach_alternative(message.body_html, "text/html")
-        try:
-            email.send()
-        except Exception as error:
-            logger.exception("Could not send the %s e-mail to %s", message.kind, message.to)
-            OutgoingEmail.objects.filter(pk=message.pk).update(
-                last_error=f"{type(error).__name__}: {error}"[:2000]
+    for pk in list(pending.order_by("created_at", "pk").values_list("pk", flat=True)):
+        # Each message is sent while its row is locked: two senders at once (cron overlapping
+        # itself, or cron and the send after a commit) never both send it.
+        with transaction.atomic():
+            rows = OutgoingEmail.objects.filter(
+                pk=pk, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS
             )
-        else:
-            OutgoingEmail.objects.filter(pk=message.pk).update(
-                sent_at=timezone.now(), last_error=""
+            if connection.features.has_select_for_update_skip_locked:
+                rows = rows.select_for_update(skip_locked=True)
+            message = rows.first()
+            if message is None:
+                continue
+            email = EmailMultiAlternatives(
+                message.subject, message.body_text, settings.DEFAULT_FROM_EMAIL, [message.to]
             )
-            sent += 1
+            if message.body_html:
+                email.attach_alternative(message.body_html, "text/html")
+            try:
+                email.send()
+            except Exception as error:
+                logger.exception("Could not send the %s e-mail to %s", message.kind, message.to)
+                OutgoingEmail.objects.filter(pk=pk).update(
+                    attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:2000]
+                )
+            else:
+                OutgoingEmail.objects.filter(pk=pk).update(
+                    attempts=F("attempts") + 1, sent_at=timezone.now(), last_error=""
+                )
+                sent += 1
     return sent
 
 
