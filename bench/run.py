@@ -84,6 +84,7 @@ def main():
         )
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
+    database_given = bool(os.environ.get("DATABASE_URL"))
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_urlsafe(32))
@@ -98,6 +99,7 @@ def main():
         "command": command,
         "started": datetime.now(UTC),
         "load_before": os.getloadavg(),
+        "database": "from DATABASE_URL" if database_given else DEFAULT_DATABASE_URL,
         "levels": levels,
         "args": args,
     }
@@ -677,9 +679,8 @@ def render(report):
         "# Benchmark results",
         "",
         f"Written by `bench/run.py` on {report['started']:%Y-%m-%d %H:%M} UTC, "
-        f"in {report['minutes']:.1f} minutes. Command: `{report['command']}` "
-        f"(`DATABASE_URL` {'set' if 'DATABASE_URL' in os.environ else 'default'}: the database "
-        "is created and migrated if needed).",
+        f"in {report['minutes']:.1f} minutes. Command: `{report['command']}`; database "
+        f"`{report['database']}`, created and migrated if needed.",
         "",
         "## Machine",
         "",
