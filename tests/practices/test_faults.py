@@ -10,7 +10,8 @@ the figures the tests print.
   second connection, and the database refusing every connection for a while.
 - The mail server down: the change is saved, the failure recorded on the outbox row, and the
   message sent exactly once by `send_queued_emails` when the server is back.
-- The disk failing half-way through storing an upload.
+- The disk failing half-way through storing an upload, and the object store refusing it: the
+  form answers with a message, and nothing is half-saved (no row, no orphaned file).
 """
 
 import io
@@ -662,9 +663,12 @@ def test_two_senders_at_once_send_each_message_once(make_practice, officer, edit
 
 
 class FailingDisk:
-    """default_storage.save() that fails at its nth call, after writing part of the file."""
+    """default_storage.save() that fails at its nth call, after writing part of the file.
 
-    def __init__(self, monkeypatch, media_root, nth):
+    By default a full disk (OSError); `error` gives another failure, e.g. the object store's.
+    """
+
+    def __init__(self, monkeypatch, media_root, nth, error=None):
         self.calls = 0
         real_save = default_storage.save
 
@@ -674,17 +678,10 @@ class FailingDisk:
                 target = Path(media_root) / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content.read()[:100])  # half-written
-                raise OSError(28, "No space left on device")
+                raise error or OSError(28, "No space left on device")
             return real_save(name, content, max_length=max_length)
 
         monkeypatch.setattr(default_storage, "save", save)
-
-
-UPLOAD_BUG = (
-    "BUG: an error while storing an upload (a full disk, the object store unreachable) is not "
-    "caught: store_image()/store_pdf() clean up their files and re-raise OSError, which no view "
-    "handles, so the officer gets a 500 instead of the form with a message."
-)
 
 
 @pytest.mark.parametrize("nth", [1, 2, 3])
@@ -741,4 +738,41 @@ def test_disk_failing_while_storing_the_main_image(make_practice, officer, media
     assert not events.exists()
     # The text is saved (its own step, before the image); the form says the image was not.
     assert response.status_code == 200, response.status_code
+    assert "could not be stored" in response.content.decode().lower()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="BUG: only OSError is turned into the form's message (services._store_then_record); "
+    "with object storage (AWS_STORAGE_BUCKET_NAME, django-storages' S3 backend) an unreachable "
+    "or refusing store raises botocore errors (EndpointConnectionError, ClientError), which are "
+    "not OSError: the officer still gets a 500.",
+)
+@pytest.mark.parametrize("failure", ["unreachable", "refusing"])
+def test_object_store_failing_while_storing_an_image(
+    failure, make_practice, officer, media_root, monkeypatch
+):
+    from botocore.exceptions import ClientError, EndpointConnectionError
+
+    error = (
+        EndpointConnectionError(endpoint_url="https://media.example.org/practices/x.png")
+        if failure == "unreachable"
+        else ClientError(
+            {"Error": {"Code": "SlowDown", "Message": "Reduce your rate"}}, "PutObject"
+        )
+    )
+    practice = make_practice(Status.DRAFT)
+    before = (practice.version, practice.changes.count())
+    FailingDisk(monkeypatch, media_root, 2, error=error)
+    response = signed_in(officer).post(
+        reverse("members:image_add", args=[practice.pk]),
+        {"image-upload": png_upload(), "image-alt_text": "Volunteers at the desk"},
+    )
+    DRILLS["object store failing during an upload"] += 1
+    assert stored_files(media_root) == []
+    assert not PracticeImage.objects.filter(practice=practice).exists()
+    practice.refresh_from_db()
+    assert (practice.version, practice.changes.count()) == before
+    assert response.status_code == 400, response.status_code
     assert "could not be stored" in response.content.decode().lower()

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from practices.models import PracticeRevision, Theme
+from practices.models import Theme
 
 from .conftest import (
     PASSWORD,
@@ -255,4 +255,5 @@ def test_a_token_from_the_page_of_another_session_is_refused(people, officer, ma
     )
     assert response.status_code == 403
     assert state() == before
-    assert PracticeRevision.objects.count() == 0
+    practice.refresh_from_db()
+    assert practice.status == Status.DRAFT

@@ -232,12 +232,13 @@ def test_nul_bytes_and_invalid_utf8_in_every_public_parameter(published, figures
     client = Client()
     checked = 0
     for url, params in public_parameters(published).items():
+        # Each parameter alone with NUL inside a word and a lone surrogate…
         for name in params + ["unknown"]:
-            for bad in BAD_VALUES[:3]:
+            for bad in BAD_VALUES[1:3]:
                 response = client.get(f"{url}?{name}={bad}")
                 assert response.status_code in (200, 302, 400, 404), (url, name, bad)
                 checked += 1
-        # And every bad value as every parameter at once.
+        # …and every bad value as every parameter at once.
         for bad in BAD_VALUES:
             query = "&".join(f"{name}={bad}" for name in params)
             response = client.get(f"{url}?{query}")
@@ -325,10 +326,50 @@ def test_nul_bytes_in_the_admins_searches(editor, make_practice):
         "/admin/cities/city/?q=%00",
         "/admin/cities/cityofficer/?q=%00",
         "/admin/practices/practicerevision/?q=%00",
-        "/admin/autocomplete/?app_label=practices&model_name=practice&field_name=city&term=%00",
-        "/admin/autocomplete/?app_label=practices&model_name=practice&field_name=inspired_by"
-        "&term=a%00",
-        "/admin/autocomplete/?app_label=cities&model_name=coalition&field_name=lead_city&term=%00",
+        "/admin/auth/user/?q=%00",
     ]:
         response = client.get(url)
         assert response.status_code in (200, 400), (url, response.status_code)
+
+
+# Every relation the admin's autocomplete can be asked about by an editor or a superuser:
+# (model, field) → the admin whose search runs.
+AUTOCOMPLETE_FIELDS = [
+    ("practices", "practice", "city"),
+    ("practices", "practice", "inspired_by"),
+    ("practices", "practice", "themes"),
+    ("practices", "practice", "commitments"),
+    ("practices", "commitment", "coalition"),
+    ("practices", "commitment", "theme"),
+    ("cities", "coalition", "lead_city"),
+    ("cities", "cityofficer", "city"),
+    ("practices", "practicechange", "practice"),
+    # Relations to user accounts: Django's own user admin searches them.
+    ("practices", "practice", "created_by"),
+    ("practices", "practicerevision", "created_by"),
+    ("practices", "reviewevent", "actor"),
+    ("cities", "cityofficer", "user"),
+    ("auth", "user", "groups"),
+]
+
+
+@pytest.mark.xfail(
+    ON_POSTGRES,
+    strict=True,
+    reason="admin autocomplete with a NUL byte in ?term= for a relation to user accounts "
+    "(created_by, actor, user) or to groups: Django's UserAdmin/GroupAdmin lack SafeSearchMixin, "
+    "PostgreSQL raises ValueError, a 500",
+)
+def test_nul_bytes_in_every_admin_autocomplete(editor, superuser, make_practice):
+    make_practice(Status.SUBMITTED)
+    for user in (editor, superuser):
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        for app, model, field in AUTOCOMPLETE_FIELDS:
+            url = (
+                f"/admin/autocomplete/?app_label={app}&model_name={model}"
+                f"&field_name={field}&term=a%00b"
+            )
+            response = client.get(url)
+            # 403/404: not a relation this account may search; never a 500.
+            assert response.status_code in (200, 400, 403, 404), (user.username, field)

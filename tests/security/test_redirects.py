@@ -122,13 +122,27 @@ def test_the_language_switcher_never_sends_anyone_off_the_site(db):
 
 
 def test_the_first_visit_language_redirect_never_sends_anyone_off_the_site(db):
-    # A link to https://portal//evil.example/practices/ opened by a French-speaking browser.
-    response = Client().get(
-        "/", PATH_INFO="//evil.example/practices/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9"
-    )
-    assert response.status_code in (200, 301, 302, 404)
-    if response.status_code in (301, 302):
-        assert stays_on_the_site(response["Location"]), response["Location"]
+    """A link to https://portal//evil.example/practices/ opened by a French-speaking browser
+    (no language chosen yet) is answered with a redirect to the French page: on this site."""
+    redirected = 0
+    for path in [
+        "//evil.example/practices/",
+        "//evil.example/",
+        "///evil.example/practices/",
+        "/\t/evil.example/practices/",
+        "/\\evil.example/practices/",
+        "//evil.example/themes/housing/",
+        "//testserver@evil.example/practices/",
+        "/practices/",  # the ordinary case, which must still be redirected
+    ]:
+        response = Client().get(
+            "/", PATH_INFO=path, QUERY_STRING="q=1", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9"
+        )
+        assert response.status_code in (200, 301, 302, 404), path
+        if response.status_code in (301, 302):
+            assert stays_on_the_site(response["Location"]), (path, response["Location"])
+            redirected += 1
+    assert redirected >= 1  # /practices/ went to /fr/practices/
 
 
 def test_the_set_password_flow_ignores_next(client, officer):
