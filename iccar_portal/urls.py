@@ -27,8 +27,9 @@ urlpatterns = [
 
 # Every page in every language: /practices/ in English, /fr/practices/, /ar/practices/ …
 urlpatterns += i18n_patterns(
+    # Before the admin's own routes, which they replace: the same addresses, safer answers.
     path(
-        "admin/r/<int:content_type_id>/<path:object_id>/",
+        "admin/r/<path:content_type_id>/<path:object_id>/",
         view_on_site_for_editors,
         name="view_on_site_for_editors",
     ),
