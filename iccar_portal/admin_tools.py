@@ -1,5 +1,6 @@
 import re
 
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.contenttypes.views import shortcut
 from django.http import Http404
 
@@ -15,6 +16,18 @@ class SafeSearchMixin:
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+
+class SafeAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete without NUL characters in the searched term.
+
+    SafeSearchMixin covers the project's admins; this covers every relation, including those
+    searched by Django's own user and group admins.
+    """
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        return term.replace("\x00", ""), model_admin, source_field, to_field_name
 
 
 def view_on_site_for_editors(request, content_type_id, object_id):

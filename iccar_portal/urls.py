@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.forms import AccountPasswordResetForm
 from practices.views import robots_txt
 
-from .admin_tools import view_on_site_for_editors
+from .admin_tools import SafeAutocompleteJsonView, view_on_site_for_editors
 from .languages import switch_language
 from .sitemaps import SITEMAPS
 from .views import healthz
@@ -32,6 +32,11 @@ urlpatterns += i18n_patterns(
         "admin/r/<path:content_type_id>/<path:object_id>/",
         view_on_site_for_editors,
         name="view_on_site_for_editors",
+    ),
+    path(
+        "admin/autocomplete/",
+        admin.site.admin_view(SafeAutocompleteJsonView.as_view(admin_site=admin.site)),
+        name="admin_autocomplete",
     ),
     path("admin/", admin.site.urls),
     path(
