@@ -4,6 +4,8 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.contenttypes.views import shortcut
 from django.http import Http404
 
+from practices.models import is_editor
+
 # The content type of the admin's "view on site" link, as the admin writes it: digits only.
 # Django's own route takes any text that int() reads ("+15", " 15"), so ours answers every
 # spelling and refuses all but this one.
@@ -30,11 +32,29 @@ class SafeAutocompleteJsonView(AutocompleteJsonView):
         return term.replace("\x00", ""), model_admin, source_field, to_field_name
 
 
+class ReadOnlyForEditorsMixin:
+    """An admin of records (history, events, the e-mail outbox): editors read them, and nobody
+    adds, changes or deletes one. They hold private notes and addresses, hence editors only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+    def has_module_permission(self, request):
+        return is_editor(request.user)
+
+
 def view_on_site_for_editors(request, content_type_id, object_id):
     """The admin's "view on site" redirect, for editors only: it reveals an object's address,
     hence the title of an unpublished practice."""
-    from practices.models import is_editor
-
     if not is_editor(request.user) or not CONTENT_TYPE_ID.fullmatch(content_type_id):
         raise Http404
     return shortcut(request, content_type_id, object_id)

@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from iccar_portal.admin_tools import SafeSearchMixin
+from iccar_portal.admin_tools import ReadOnlyForEditorsMixin, SafeSearchMixin
 
 from . import services
 from .models import (
@@ -475,30 +475,15 @@ class PracticeRevisionAdmin(SafeSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(PracticeChange)
-class PracticeChangeAdmin(SafeSearchMixin, admin.ModelAdmin):
+class PracticeChangeAdmin(ReadOnlyForEditorsMixin, SafeSearchMixin, admin.ModelAdmin):
     list_display = ["created_at", "practice", "actor_name", "changed_fields", "version"]
     list_select_related = ["practice"]
     search_fields = ["practice__title", "actor_name"]
     actions = None
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return is_editor(request.user)
-
-    def has_module_permission(self, request):
-        return is_editor(request.user)
-
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(SafeSearchMixin, admin.ModelAdmin):
+class OutgoingEmailAdmin(ReadOnlyForEditorsMixin, SafeSearchMixin, admin.ModelAdmin):
     list_display = ["created_at", "to", "subject", "sent_at", "attempts", "last_error"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["to", "subject"]
@@ -515,38 +500,14 @@ class OutgoingEmailAdmin(SafeSearchMixin, admin.ModelAdmin):
     ]
     exclude = ["body_html"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return is_editor(request.user)
-
-    def has_module_permission(self, request):
-        return is_editor(request.user)
-
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(SafeSearchMixin, admin.ModelAdmin):
+class ReviewEventAdmin(ReadOnlyForEditorsMixin, SafeSearchMixin, admin.ModelAdmin):
     list_display = ["created_at", "practice", "actor_name", "from_status", "to_status"]
     list_filter = ["to_status", "created_at"]
     search_fields = ["practice__title", "actor_name", "message"]
     list_select_related = ["practice"]
     actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Theme)
