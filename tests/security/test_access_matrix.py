@@ -1020,3 +1020,24 @@ def test_archiving_removes_a_practice_from_cached_public_pages_at_once(
     for url in urls[:2] + urls[3:]:
         assert "Visible practice" not in client.get(url).content.decode(), url
     assert client.get("/?after=archiving").context["figures"]["practices"] == 0
+
+
+def test_staff_given_the_model_permissions_still_cannot_read_the_records(world, people):
+    """History, review events (with the editors' private notes) and the e-mail outbox are for
+    editors: a staff account granted Django's permissions on them by hand still gets 403."""
+    from django.contrib.auth.models import Permission
+
+    staff = people["staff"]
+    models = ["practicechange", "reviewevent", "outgoingemail"]
+    codenames = [f"{action}_{model}" for model in models for action in ("view", "change")]
+    staff.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="practices", codename__in=codenames)
+    )
+    client = Client()
+    client.force_login(staff)
+    event = ReviewEvent.objects.order_by("pk").first()
+    for url in [
+        *(f"/admin/practices/{model}/" for model in models),
+        f"/admin/practices/reviewevent/{event.pk}/change/",
+    ]:
+        assert client.get(url).status_code == 403, url
