@@ -6,6 +6,8 @@ actor, records what happened (a ``ReviewEvent`` per change of status, a ``Practi
 change of content) and queues its e-mails, which leave after the commit.
 """
 
+import logging
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -27,6 +29,7 @@ from .models import (
 from .signals import public_content_changed
 from .snapshots import apply_content, named_snapshot, practice_content, practice_snapshot
 
+logger = logging.getLogger(__name__)
 Status = Practice.Status
 RevisionStatus = PracticeRevision.Status
 
@@ -365,8 +368,11 @@ def _store_then_record(store, record, files_of):
     """Write files first, then the rows; if the rows fail, remove the files (no orphans)."""
     try:
         stored = store()
-    except OSError as error:
-        # A full disk or an unreachable object store: the uploader cleaned up its own files.
+    except Exception as error:
+        # A full disk (OSError) or an object store that is unreachable or refuses the file
+        # (botocore's EndpointConnectionError, ClientError…, which are not OSError). The
+        # uploader has removed what it wrote; nothing is recorded, and the officer is told.
+        logger.exception("Could not store an uploaded file")
         raise WorkflowError(ERROR_STORAGE) from error
     try:
         with transaction.atomic():

@@ -741,30 +741,22 @@ def test_disk_failing_while_storing_the_main_image(make_practice, officer, media
     assert "could not be stored" in response.content.decode().lower()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: only OSError is turned into the form's message (services._store_then_record); "
-    "with object storage (AWS_STORAGE_BUCKET_NAME, django-storages' S3 backend) an unreachable "
-    "or refusing store raises botocore errors (EndpointConnectionError, ClientError), which are "
-    "not OSError: the officer still gets a 500.",
-)
-@pytest.mark.parametrize("failure", ["unreachable", "refusing"])
-def test_object_store_failing_while_storing_an_image(
-    failure, make_practice, officer, media_root, monkeypatch
-):
+def object_store_error(failure):
+    """What django-storages' S3 backend raises when the store is unreachable or refuses."""
     from botocore.exceptions import ClientError, EndpointConnectionError
 
-    error = (
-        EndpointConnectionError(endpoint_url="https://media.example.org/practices/x.png")
-        if failure == "unreachable"
-        else ClientError(
-            {"Error": {"Code": "SlowDown", "Message": "Reduce your rate"}}, "PutObject"
-        )
-    )
+    if failure == "unreachable":
+        return EndpointConnectionError(endpoint_url="https://media.example.org/practices/x.png")
+    return ClientError({"Error": {"Code": "SlowDown", "Message": "Reduce your rate"}}, "PutObject")
+
+
+@pytest.mark.parametrize("failure", ["unreachable", "refusing"])
+def test_object_store_failing_while_storing_an_image(
+    failure, make_practice, officer, media_root, monkeypatch, caplog
+):
     practice = make_practice(Status.DRAFT)
     before = (practice.version, practice.changes.count())
-    FailingDisk(monkeypatch, media_root, 2, error=error)
+    FailingDisk(monkeypatch, media_root, 2, error=object_store_error(failure))
     response = signed_in(officer).post(
         reverse("members:image_add", args=[practice.pk]),
         {"image-upload": png_upload(), "image-alt_text": "Volunteers at the desk"},
@@ -772,6 +764,28 @@ def test_object_store_failing_while_storing_an_image(
     DRILLS["object store failing during an upload"] += 1
     assert stored_files(media_root) == []
     assert not PracticeImage.objects.filter(practice=practice).exists()
+    practice.refresh_from_db()
+    assert (practice.version, practice.changes.count()) == before
+    assert response.status_code == 400, response.status_code
+    assert "could not be stored" in response.content.decode().lower()
+    # The cause is in the log for whoever looks after the storage.
+    assert any(record.exc_info for record in caplog.records if record.name == "practices.services")
+
+
+@pytest.mark.parametrize("failure", ["unreachable", "refusing"])
+def test_object_store_failing_while_storing_a_document(
+    failure, make_practice, officer, media_root, monkeypatch
+):
+    practice = make_practice(Status.DRAFT)
+    before = (practice.version, practice.changes.count())
+    FailingDisk(monkeypatch, media_root, 1, error=object_store_error(failure))
+    response = signed_in(officer).post(
+        reverse("members:attachment_add", args=[practice.pk]),
+        {"document-upload": pdf_upload(), "document-title": "Evaluation"},
+    )
+    DRILLS["object store failing during an upload"] += 1
+    assert stored_files(media_root) == []
+    assert not PracticeAttachment.objects.filter(practice=practice).exists()
     practice.refresh_from_db()
     assert (practice.version, practice.changes.count()) == before
     assert response.status_code == 400, response.status_code
