@@ -68,9 +68,11 @@ HELP_FOR_OFFICERS = {
 
 
 class PracticeForm(forms.ModelForm):
-    """The officer's write-up of a practice, with the version it was opened on."""
+    """The officer's write-up of a practice, with the version it was opened on (and, for an
+    update of a published practice, the public version it started from)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reply = forms.CharField(
         label=_("Your note to the editors"),
         required=False,

@@ -131,10 +131,12 @@ def _form_context(request, form, practice=None, revision=None):
     }
 
 
-def _set_version(form, version):
-    """Let the form carry the current version, so a deliberate second save goes through."""
+def _set_version(form, version, base_version=None):
+    """Let the form carry the current versions, so a deliberate second save goes through."""
     form.data = form.data.copy()
     form.data["version"] = version
+    if base_version is not None:
+        form.data["base_version"] = base_version
 
 
 def _add_workflow_errors(form, error):
@@ -231,7 +233,7 @@ def _revision_edit(request, practice):
     if request.method == "GET":
         form = PracticeForm(
             instance=practice,
-            initial={**initial, "version": version},
+            initial={**initial, "version": version, "base_version": practice.version},
             city=request.city,
             allow_image=False,
         )
@@ -249,6 +251,7 @@ def _revision_edit(request, practice):
             actor=request.user,
             data=form.content(),
             expected_version=form.cleaned_data.get("version"),
+            base_version=form.cleaned_data.get("base_version"),
         )
         if request.POST.get("action") == "submit":
             services.revision_submit(
@@ -261,8 +264,9 @@ def _revision_edit(request, practice):
         else:
             messages.success(request, _("Proposed update saved. It is not public."))
     except services.StaleEdit as error:
+        practice.refresh_from_db()
         revision = practice.revisions.open().first()
-        _set_version(form, revision.version if revision else "")
+        _set_version(form, revision.version if revision else 0, practice.version)
         form.add_error(None, error.message)
         return render(
             request,
@@ -271,8 +275,9 @@ def _revision_edit(request, practice):
             status=409,
         )
     except services.WorkflowError as error:
+        practice.refresh_from_db()
         revision = practice.revisions.open().first()
-        _set_version(form, revision.version if revision else "")
+        _set_version(form, revision.version if revision else 0, practice.version)
         _add_workflow_errors(form, error)
         return render(
             request, "members/practice_form.html", _form_context(request, form, practice, revision)

@@ -9,7 +9,7 @@ change of content) and queues its e-mails, which leave after the commit.
 import logging
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -595,14 +595,34 @@ def _move_revision(revision, *, actor, to_status, message="", note="", **fields)
     )
 
 
+def _live_changes(practice, *, since_version):
+    """Return the changes of a practice's public content after a version: an editor's edits,
+    and the approvals of proposed updates (recorded at their decision; the changes an officer
+    made while drafting an update carry the update's own version and are left out)."""
+    return practice.changes.filter(version__gt=since_version).filter(
+        Q(revision__isnull=True)
+        | Q(revision__status=RevisionStatus.APPROVED, created_at__gte=F("revision__decided_at"))
+    )
+
+
 def revision_save(
-    *, practice: Practice, actor, data: dict, expected_version=None
+    *, practice: Practice, actor, data: dict, expected_version=None, base_version=None
 ) -> PracticeRevision:
-    """Save an officer's proposed changes to a published practice; the public sees none yet."""
+    """Save an officer's proposed changes to a published practice; the public sees none yet.
+
+    ``expected_version`` is the version of the proposed update the form was opened on (0: none
+    existed yet), ``base_version`` the version of the public practice then: a form opened
+    before an earlier update was approved, or before an editor corrected the practice, shows
+    text that is no longer current and is refused as stale.
+    """
     with transaction.atomic():
         practice = _locked(practice)
         _require_officer(practice, actor)
         _require_state(practice, {Status.PUBLISHED})
+        if base_version is not None and base_version != practice.version:
+            _refuse_stale(
+                _live_changes(practice, since_version=base_version), practice.get_status_display()
+            )
         revision = (
             PracticeRevision.objects.select_for_update().filter(practice=practice).open().first()
         )

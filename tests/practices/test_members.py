@@ -1,6 +1,7 @@
 """The member area, through HTTP: the officer's whole journey, permissions and nothing lost."""
 
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -323,6 +324,114 @@ def test_stale_edit_after_an_editor_decision(officer, make_practice, editor):
     assert response.status_code == 409
     assert "Changes requested" in response.content.decode()
     assert "Written before the decision" in response.content.decode()
+
+
+HIDDEN_VERSION = re.compile(r'<input type="hidden" name="(version|base_version)" value="(\d*)"')
+
+
+def opened_update_form(client, practice):
+    """Open the update form of a published practice; return the versions it carries."""
+    page = client.get(reverse("members:practice_edit", args=[practice.pk]))
+    assert page.status_code == 200
+    versions = dict(HIDDEN_VERSION.findall(page.content.decode()))
+    assert set(versions) == {"version", "base_version"}, versions
+    return versions
+
+
+def approved_update(client, editor_client, practice, versions, **content):
+    """Propose and submit an update through the form, then approve it in the admin."""
+    response = client.post(
+        reverse("members:practice_edit", args=[practice.pk]),
+        complete_form(title=practice.title, action="submit", **versions, **content),
+    )
+    assert response.status_code == 302, response.status_code
+    revision = PracticeRevision.objects.open().get(practice=practice)
+    response = editor_client.post(
+        reverse("admin:practices_practicerevision_review", args=[revision.pk, "approve"]), {}
+    )
+    assert response.status_code == 302
+    revision.refresh_from_db()
+    assert revision.status == PracticeRevision.Status.APPROVED
+    return revision
+
+
+def test_update_form_opened_before_an_earlier_update_was_approved_is_stale(
+    officer, make_practice, city, editor_client
+):
+    from tests.cities.factories import CityOfficerFactory
+
+    colleague = CityOfficerFactory(city=city, user__username="colleague").user
+    practice = make_practice(Status.PUBLISHED)
+    me, them = Client(), Client()
+    me.force_login(officer)
+    them.force_login(colleague)
+    mine = opened_update_form(me, practice)
+    assert mine == {"version": "0", "base_version": str(practice.version)}
+    # Meanwhile a colleague's update is proposed and approved: it is the public text now.
+    approved_update(
+        them, editor_client, practice, opened_update_form(them, practice), results="New figures."
+    )
+    edit_url = reverse("members:practice_edit", args=[practice.pk])
+    response = me.post(
+        edit_url, complete_form(title=practice.title, summary="My careful summary", **mine)
+    )
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "changed after you opened it" in content and "Erin Editor" in content
+    assert "My careful summary" in content  # the input is kept
+    # What changed: the editor's approval, not each save of the colleague's draft.
+    [error] = response.context["form"].non_field_errors()
+    assert "Erin Editor" in error and "colleague" not in error, error
+    practice.refresh_from_db()
+    assert practice.results == "New figures."
+    assert not PracticeRevision.objects.open().filter(practice=practice).exists()
+    # The form now carries the current versions: saving again on purpose proposes mine.
+    data = response.context["form"].data
+    again = {"version": data["version"], "base_version": data["base_version"]}
+    assert again == {"version": 0, "base_version": practice.version}
+    response = me.post(
+        edit_url, complete_form(title=practice.title, summary="My careful summary", **again)
+    )
+    assert response.status_code == 302
+    proposed = PracticeRevision.objects.open().get(practice=practice)
+    assert proposed.data["summary"] == "My careful summary"
+    assert proposed.base_version == practice.version
+
+
+def test_update_form_opened_on_an_update_since_approved_is_stale(
+    officer, make_practice, city, editor_client
+):
+    """The form was opened on a colleague's draft update, which was then approved, and the
+    colleague began another one that reached the same version number: still stale."""
+    from tests.cities.factories import CityOfficerFactory
+
+    colleague = CityOfficerFactory(city=city, user__username="colleague").user
+    practice = make_practice(Status.PUBLISHED)
+    me, them = Client(), Client()
+    me.force_login(officer)
+    them.force_login(colleague)
+    edit_url = reverse("members:practice_edit", args=[practice.pk])
+    started = opened_update_form(them, practice)
+    response = them.post(edit_url, complete_form(title=practice.title, **started))
+    assert response.status_code == 302
+    mine = opened_update_form(me, practice)
+    approved_update(them, editor_client, practice, opened_update_form(them, practice))
+    next_form = opened_update_form(them, practice)
+    response = them.post(
+        edit_url,
+        complete_form(title=practice.title, results="Next year's figures.", **next_form),
+    )
+    assert response.status_code == 302
+    next_update = PracticeRevision.objects.open().get(practice=practice)
+    assert str(next_update.version) == mine["version"]  # the same number, another update
+    response = me.post(
+        edit_url, complete_form(title=practice.title, summary="My careful summary", **mine)
+    )
+    assert response.status_code == 409
+    assert "My careful summary" in response.content.decode()
+    next_update.refresh_from_db()
+    assert next_update.data["results"] == "Next year's figures."
+    assert next_update.data["summary"] != "My careful summary"
 
 
 def test_a_failing_mail_server_keeps_the_submission_and_retries(
