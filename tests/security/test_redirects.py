@@ -7,6 +7,7 @@ a practice title, a city name and a user's name.
 """
 
 from email import message_from_bytes
+from email.header import decode_header, make_header
 from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
 
@@ -316,6 +317,55 @@ def test_header_injection_through_titles_city_names_and_user_names(
     for message in mail.outbox:
         assert_clean_headers(message, [message.to[0]])
     assert len(mail.outbox) == 3
+
+
+def test_subjects_are_plain_text_not_html(
+    officer, editor, city, django_capture_on_commit_callbacks
+):
+    """Subjects are headers, not HTML: "&" and "<" arrive as typed (and still on one line)."""
+    title = 'Roma & Sinti <inclusion> "desk"'
+    city.name = "Ghent & Co"
+    city.save()
+    client = Client()
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("members:practice_new"), complete_form(title=title, action="submit")
+        )
+    assert response.status_code == 302
+    practice = Practice.objects.get(city=city)
+    editor_client = Client()
+    editor_client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            reverse("admin:practices_practice_review", args=[practice.pk, "approve"]), {}
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            reverse("admin:cities_cityofficer_invite"),
+            {"username": "colleague", "email": "colleague@example.org", "city": str(city.pk)},
+        )
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects == {
+        editor.email: f"To review: “{title}” from Ghent & Co",
+        officer.email: f"“{title}”: Published",
+        "colleague@example.org": "Your ICCAR Good Practices account for Ghent & Co: "
+        "choose your password",
+    }
+    for message in mail.outbox:
+        assert_clean_headers(message, [message.to[0]])
+        parsed = message_from_bytes(message.message().as_bytes())
+        # What a mail program shows, once the folding of a long header line is undone.
+        shown = " ".join(str(make_header(decode_header(parsed["Subject"]))).split())
+        assert shown == message.subject
+    # The HTML alternative is HTML: there the title is escaped.
+    html = next(
+        body
+        for message in mail.outbox
+        for body, kind in getattr(message, "alternatives", [])
+        if kind == "text/html" and message.to == [officer.email]
+    )
+    assert "Roma &amp; Sinti &lt;inclusion&gt;" in html and "<inclusion>" not in html
 
 
 def test_header_injection_through_an_invited_users_name(
