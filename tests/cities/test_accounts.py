@@ -300,6 +300,32 @@ def test_password_reset_mail_and_link_let_the_officer_choose_a_new_password(
     assert client.get(form_url).context["validlink"] is False
 
 
+@pytest.mark.parametrize(
+    "site_url", ["https://practices.example.org", "http://127.0.0.1:8000/portal"]
+)
+def test_the_reset_link_points_at_the_configured_site_whatever_the_host(
+    client, officer, mailoutbox, settings, site_url
+):
+    """The link is built from SITE_URL: a request naming another of the allowed hosts (or
+    claiming to be secure) cannot make the e-mail send the officer's token elsewhere."""
+    settings.SITE_URL = site_url
+    for host, secure in [("localhost", False), ("127.0.0.1", True), ("testserver", False)]:
+        mailoutbox.clear()
+        response = client.post(
+            reverse("password_reset"),
+            {"email": "officer@example.org"},
+            HTTP_HOST=host,
+            secure=secure,
+        )
+        assert response.status_code == 302
+        (message,) = mailoutbox
+        urls = re.findall(r"https?://\S+/accounts/reset/\S+/", message.body)
+        assert len(urls) == 1 and urls[0].startswith(f"{site_url}/accounts/reset/"), (host, urls)
+    # And the link works where it points.
+    path = urlsplit(urls[0]).path.removeprefix(urlsplit(site_url).path)
+    set_password_through(client, path)
+
+
 def test_a_weak_new_password_is_refused_with_the_reason(client, officer, mailoutbox):
     client.post(reverse("password_reset"), {"email": "officer@example.org"})
     response = client.get(link_in(mailoutbox[0]))
