@@ -434,6 +434,31 @@ def test_update_form_opened_on_an_update_since_approved_is_stale(
     assert next_update.data["summary"] != "My careful summary"
 
 
+def test_update_form_opened_before_an_editors_correction_is_stale(
+    officer_client, make_practice, editor_client
+):
+    from tests.security.conftest import admin_save
+
+    practice = make_practice(Status.PUBLISHED)
+    opened = opened_update_form(officer_client, practice)
+    admin_save(
+        editor_client,
+        reverse("admin:practices_practice_change", args=[practice.pk]),
+        {"results": "Corrected by the editors."},
+    )
+    response = officer_client.post(
+        reverse("members:practice_edit", args=[practice.pk]),
+        complete_form(title=practice.title, summary="My careful summary", **opened),
+    )
+    assert response.status_code == 409
+    [error] = response.context["form"].non_field_errors()
+    assert "Erin Editor" in error
+    assert "My careful summary" in response.content.decode()
+    assert not PracticeRevision.objects.filter(practice=practice).exists()
+    practice.refresh_from_db()
+    assert practice.results == "Corrected by the editors."
+
+
 def test_a_failing_mail_server_keeps_the_submission_and_retries(
     officer_client, make_practice, editor, settings, django_capture_on_commit_callbacks, mailoutbox
 ):

@@ -28,8 +28,8 @@ from practices.models import (
 )
 from tests.cities.factories import CityFactory, CityOfficerFactory, CoalitionFactory, UserFactory
 
-from .conftest import pdf_file, png_file
-from .html_checks import check_html, form_data
+from .conftest import admin_save, pdf_file, png_file
+from .html_checks import check_html
 
 pytestmark = pytest.mark.django_db
 Status = Practice.Status
@@ -225,20 +225,6 @@ def practice_form(group, **extra):
     )
     data.update(extra)
     return data
-
-
-def admin_save(client, url, changes):
-    """Change an object through its admin page, as an editor would: every other field kept."""
-    page = client.get(url)
-    assert page.status_code == 200, url
-    form_id = re.search(r'<form [^>]*id="([a-z]+_form)"', page.content.decode()).group(1)
-    data = form_data(page.content.decode(), form_id)
-    for name, new in changes.items():
-        assert name in data, f"{url} has no field {name}"
-        data[name] = [new]
-    data["_save"] = ["Save"]
-    response = client.post(url, data)
-    assert response.status_code == 302, (url, response.content.decode()[:3000])
 
 
 def carrier(index, group, editor_client, common_theme):
