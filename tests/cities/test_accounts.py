@@ -443,6 +443,28 @@ def test_a_locked_address_is_refused_for_another_user_name(client, officer, axes
     assert response.status_code == 302
 
 
+def test_behind_the_proxy_a_forged_forwarded_address_does_not_escape_the_lock(
+    client, officer, axes_on
+):
+    """As in production: the proxy appends the visitor's address to X-Forwarded-For, and the
+    limit counts that one, whatever the visitor wrote in front of it."""
+    axes_on.PROXY_COUNT = 1
+    axes_on.AXES_CLIENT_IP_CALLABLE = "iccar_portal.middleware.client_ip"
+    other = UserFactory(username="someone-else")
+    CityOfficerFactory(user=other)
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}  # every request arrives from the proxy
+    fail_until_locked(client, "no-such-user", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    for forged in ["203.0.113.20, 198.51.100.7", "203.0.113.21,198.51.100.7"]:
+        response = log_in(client, "someone-else", PASSWORD, HTTP_X_FORWARDED_FOR=forged, **proxy)
+        assert response.status_code == 429, forged
+    assert not is_logged_in(client)
+    # Another visitor behind the same proxy is not locked out with them.
+    response = log_in(
+        client, "someone-else", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.20", **proxy
+    )
+    assert response.status_code == 302
+
+
 def test_logging_in_works_again_once_the_cool_off_time_has_passed(client, officer, axes_on):
     fail_until_locked(client, "officer")
     pass_time(14)
