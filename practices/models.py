@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -377,6 +378,42 @@ class Practice(models.Model):
             return ""
         name = self.image_renditions.get(size)
         return self.image.storage.url(name) if name else self.image.url
+
+
+class SearchEntry(models.Model):
+    """What the public search reads of a published practice, in a narrow row of its own.
+
+    On PostgreSQL a trigger on the practice table keeps one entry per published practice,
+    with its search vectors (migration 0009): matching, counting and ranking read these small
+    rows and the GIN index, never the wide practice rows. On SQLite the table stays empty and
+    search reads the practices themselves.
+    """
+
+    practice = models.OneToOneField(
+        Practice,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    city = models.ForeignKey(
+        "cities.City",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    title = models.CharField(max_length=120)
+    published_at = models.DateTimeField(null=True)
+    start_year = models.PositiveSmallIntegerField(null=True)
+    available_languages = models.CharField(max_length=60)
+    # Title and the opening of the summary, for ranking; everything, for matching.
+    rank_vector = SearchVectorField(null=True)
+    search_vector = SearchVectorField(null=True)
+
+    class Meta:
+        managed = True
+        default_permissions = ()
 
 
 # The portal's interface languages, as practice languages ("zh-hans" reads practices in "zh").

@@ -1,9 +1,11 @@
 """Finding practices: the one module that knows how, used by every public view.
 
-On PostgreSQL, each practice row carries two generated, stored search vectors (migration 0004):
-``search_vector`` holds every text field, weighted title > summary and names > body > the rest,
-and is GIN-indexed for matching; ``rank_vector`` holds only the title, summary and names, so
-ranking a common word's many matches reads small values instead of de-TOASTing the large one.
+On PostgreSQL, each published practice has a search entry (models.SearchEntry, kept by a
+trigger, migration 0009): ``search_vector`` holds every text field, weighted title > summary and
+names > body > the rest, and is GIN-indexed for matching; ``rank_vector`` holds only the title
+and the opening of the summary, so ranking a common word's many matches reads small values.
+The count, every facet's counts and the page's ids come from one query over those narrow rows
+(summarise()).
 Text search configurations strip accents before stemming, and a query is parsed with each
 language's configuration, so "montreal" finds "Montréal" and "logements" finds "logement".
 
@@ -12,6 +14,7 @@ in the same fields — an honest fallback without stemming or ranking by weight.
 """
 
 import difflib
+import functools
 import html
 import re
 import unicodedata
@@ -21,15 +24,15 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVectorField,
 )
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.signals import connection_created
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
-    Expression,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -45,7 +48,7 @@ from django.dispatch import receiver
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import TRANSLATED_FIELDS, Practice, Theme
+from .models import TRANSLATED_FIELDS, Practice, SearchEntry, Theme
 
 PAGE_SIZE = 20
 # Every configuration a practice may be indexed with; a query is parsed with each of them.
@@ -71,7 +74,6 @@ TEXT_FIELDS = [
     "partners",
     "resources",
 ]
-MAX_EXCLUDED_TERMS = 5
 # Private-use characters mark highlights inside PostgreSQL's output, which is then escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
 
@@ -163,29 +165,6 @@ def refresh_search_extra(queryset):
 # ---------------------------------------------------------------- matching and ranking
 
 
-class PracticeColumn(Expression):
-    """A column of the practice table that is not a model field (the search vectors)."""
-
-    output_field = SearchVectorField()
-
-    def __init__(self, column, alias=None):
-        super().__init__()
-        self.column, self.alias = column, alias
-
-    def resolve_expression(self, query=None, *args, **kwargs):
-        return PracticeColumn(self.column, alias=query.get_initial_alias())
-
-    def relabeled_clone(self, change_map):
-        return PracticeColumn(self.column, alias=change_map.get(self.alias, self.alias))
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.quote_name(self.alias)
-        return f"{alias}.{connection.ops.quote_name(self.column)}", []
-
-    def get_group_by_cols(self):
-        return [self]
-
-
 def split_exclusions(text):
     """Return (the text without its -excluded terms, [the excluded terms])."""
     kept, excluded = [], []
@@ -198,23 +177,53 @@ def split_exclusions(text):
     return " ".join(kept), excluded
 
 
+class ParsedQuery(SearchQuery):
+    """A tsquery PostgreSQL has already parsed, passed back as its text."""
+
+    def __init__(self, parsed):
+        super().__init__(parsed)
+        self.parsed = parsed
+
+    def as_sql(self, compiler, connection):
+        return "%s::tsquery", [self.parsed]
+
+
 def text_query(text):
     """Return the query text parsed by every language's configuration, OR-ed together.
 
     Excluded terms are excluded in every configuration, so a word stemmed differently in
     another language cannot slip back in.
     """
+    return ParsedQuery(parsed_query(text))
+
+
+@functools.lru_cache(maxsize=512)
+def parsed_query(text):
+    """Return the text of the tsquery for a web-search string, each distinct part once.
+
+    Most words stem alike in several languages; repeating them would make PostgreSQL test
+    and rank the same lexeme up to seven times per practice.
+    """
     positive, excluded = split_exclusions(text)
-    # Each excluded term adds a node per configuration; a few are plenty for a person, and a
-    # long list would only make the query deep enough to break its compilation.
-    excluded = excluded[:MAX_EXCLUDED_TERMS]
-    query = None
-    for config in SEARCH_CONFIGS:
-        part = SearchQuery(positive, search_type="websearch", config=config)
-        query = part if query is None else query | part
-    for term in excluded:
-        for config in SEARCH_CONFIGS:
-            query &= SearchQuery(term, search_type="websearch", config=config, invert=True)
+    # All the excluded terms as one "a or b or …" query per configuration, negated: the query
+    # stays small however many words are excluded.
+    texts = [positive, " or ".join(excluded)]
+    columns = ", ".join(
+        f"websearch_to_tsquery('{config}', %s)::text"
+        for _text in texts
+        for config in SEARCH_CONFIGS
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}", [value for value in texts for _config in SEARCH_CONFIGS]
+        )
+        row = cursor.fetchone()
+    count = len(SEARCH_CONFIGS)
+    found = [part for part in dict.fromkeys(row[:count]) if part]
+    excluded_parts = [part for part in dict.fromkeys(row[count:]) if part]
+    query = " | ".join(f"( {part} )" for part in found)
+    if query and excluded_parts:
+        query = f"( {query} ) & !( {' | '.join(f'( {part} )' for part in excluded_parts)} )"
     return query
 
 
@@ -231,9 +240,10 @@ def match(queryset, text):
     if not has_words(text):
         return queryset
     if is_postgres():
-        return queryset.alias(matched_vector=PracticeColumn("search_vector")).filter(
-            matched_vector=text_query(text)
-        )
+        if queryset.model is SearchEntry:
+            return queryset.filter(search_vector=text_query(text))
+        entries = SearchEntry.objects.filter(search_vector=text_query(text))
+        return queryset.filter(pk__in=entries.values("practice_id"))
     groups = parse(text)
     if not groups:
         return queryset
@@ -268,9 +278,8 @@ def _folded_with_translations():
 
 
 def rank(queryset, text):
-    """Annotate each practice with `rank`, how well it answers the text."""
-    if is_postgres():
-        return queryset.annotate(rank=SearchRank(PracticeColumn("rank_vector"), text_query(text)))
+    """Annotate each practice with `rank`, how well it answers the text (SQLite; PostgreSQL
+    ranks the search entries in summarise())."""
     words = {w for group in parse(text) for words, excluded in group if not excluded for w in words}
     score = Value(0)
     for word in words:
@@ -479,6 +488,11 @@ def _place_facet_counts(filterset, base, terms):
         .values_list("city_id")
         .annotate(n=Count("pk"))
     )
+    return _count_places(filterset, rows, terms)
+
+
+def _count_places(filterset, rows, terms):
+    """Count the coalition, country and city options from (city id, practices) rows."""
     cities = {item["id"]: item for item in terms["city"]}
     coalition_slug = {item["id"]: item["slug"] for item in terms["coalition"]}
     chosen = {name: filterset.form.cleaned_data.get(name) for name in PLACE_FACETS}
@@ -538,24 +552,174 @@ def build_facets(filterset, counts):
     return facets
 
 
-def page_of(queryset, requested):
-    """Return (page, note): a bad or out-of-range page number shows the nearest page."""
-    paginator = Paginator(queryset, PAGE_SIZE)
-    note = None
+def requested_page_number(requested):
+    """Return (page number, note): a bad number means the first page, with a note why."""
     try:
         number = int(requested) if requested not in (None, "") else 1
     except (TypeError, ValueError):
-        number, note = 1, _("That page number was not understood; showing the first page.")
+        return 1, _("That page number was not understood; showing the first page.")
     if number < 1:
-        number, note = 1, _("Pages start at 1; showing the first page.")
-    elif number > paginator.num_pages:
-        number = paginator.num_pages
-        note = _("There are only %(count)s pages; showing the last one.") % {
-            "count": paginator.num_pages
-        }
+        return 1, _("Pages start at 1; showing the first page.")
+    return number, None
+
+
+def last_page_note(num_pages):
+    return _("There are only %(count)s pages; showing the last one.") % {"count": num_pages}
+
+
+def page_of(queryset, requested):
+    """Return (page, note): a bad or out-of-range page number shows the nearest page."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    number, note = requested_page_number(requested)
+    if number > paginator.num_pages:
+        number, note = paginator.num_pages, last_page_note(paginator.num_pages)
+    return _page(paginator, number), note
+
+
+def _page(paginator, number):
     page = paginator.page(number)
     page.elided_range = list(paginator.get_elided_page_range(number, on_each_side=2, on_ends=1))
-    return page, note
+    return page
+
+
+class CountedResults:
+    """A result list whose length and one page are already known (Paginator's object_list)."""
+
+    def __init__(self, total, page_items):
+        self.total, self.page_items = total, page_items
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, _slice):
+        return self.page_items  # Paginator only asks for the page that was fetched
+
+
+# ---------------------------------------------------------------- counting on PostgreSQL
+
+
+@dataclass
+class Summary:
+    total: int
+    page_ids: list
+    rows: dict  # facet name → [(key, count)]
+
+
+# The arrays of a search entry that facets are counted from (migration 0009), by facet.
+ENTRY_ARRAYS = {
+    "theme": "theme_ids",
+    "role": "role_ids",
+    "target": "target_ids",
+    "language": "languages",
+}
+SORT_SQL = {
+    "relevance": "m.rank DESC, m.published_at DESC, m.id",
+    "newest": "m.published_at DESC, m.id",
+    "title": "m.title_key, m.id",
+    "city": "m.city_name, m.title_key, m.id",
+}
+
+
+def summarise(filterset, text, sort, number):
+    """Count, count each facet's options and find one page's ids, in one query (PostgreSQL).
+
+    The practices that pass the filters without options (words, years) are gathered once,
+    with a flag for each facet filter in use; each facet is then counted from them with the
+    flags of the other filters, the way facet_counts() does with one query per facet.
+    """
+    from .filters import FACETS
+
+    conditions = filterset.facet_conditions()
+    candidates = filterset.filtered_without(SearchEntry.objects.all(), {*FACETS, "sort"})
+    columns = ["practice_id", "city_id", "available_languages", "published_at"]
+    annotations = {}
+    if sort == "relevance":
+        annotations["rank"] = SearchRank(F("rank_vector"), text_query(text))
+    if sort in ("title", "city"):
+        annotations["title_key"] = Lower("title")
+    if sort == "city":
+        annotations["city_name"] = F("city__name")
+    for column in ENTRY_ARRAYS.values():
+        annotations[column] = RawSQL(f'"practices_searchentry"."{column}"', [])
+    for name, condition in conditions.items():
+        annotations[f"in_{name}"] = ExpressionWrapper(condition, output_field=BooleanField())
+    candidates = candidates.annotate(**annotations).values(*columns, *annotations).order_by()
+    candidates_sql, params = candidates.query.sql_with_params()
+    quote = connection.ops.quote_name
+
+    def flags_except(names):
+        flags = [f"m.{quote('in_' + name)}" for name in conditions if name not in names]
+        return " AND ".join(flags) or "TRUE"
+
+    parts = []
+    for name, column in ENTRY_ARRAYS.items():
+        parts.append(
+            f"SELECT '{name}', key::text, count(*) FROM (SELECT unnest(m.{quote(column)}) AS key "
+            f"FROM m WHERE {flags_except({name})}) AS linked GROUP BY key"
+        )
+    parts.append(
+        f"SELECT 'city', m.city_id::text, count(*) FROM m "
+        f"WHERE {flags_except(set(PLACE_FACETS))} GROUP BY m.city_id"
+    )
+    parts.append(f"SELECT 'total', NULL, count(*) FROM m WHERE {flags_except(set())}")
+    parts.append(
+        f"(SELECT 'page', m.id::text, 0 FROM m WHERE {flags_except(set())} "
+        f"ORDER BY {SORT_SQL[sort]} LIMIT %s OFFSET %s)"
+    )
+    column_list = ", ".join(quote(name) for name in ["id", *columns[1:], *annotations])
+    sql = f"WITH m ({column_list}) AS MATERIALIZED ({candidates_sql}) " + " UNION ALL ".join(parts)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if text:
+            # When a word is in most practices, PostgreSQL prices a sequential scan of the
+            # entries just below the GIN index, then de-TOASTs every search vector to test it
+            # (ten times slower): for this query, leave it the index.
+            cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+        cursor.execute(sql, [*params, PAGE_SIZE, (number - 1) * PAGE_SIZE])
+        fetched = cursor.fetchall()
+        if text:
+            cursor.execute("SELECT set_config('enable_seqscan', 'on', true)")
+    summary = Summary(total=0, page_ids=[], rows={})
+    for kind, key, count in fetched:
+        if kind == "total":
+            summary.total = count
+        elif kind == "page":
+            summary.page_ids.append(int(key))
+        else:
+            summary.rows.setdefault(kind, []).append((key, count))
+    return summary
+
+
+def counts_from_summary(filterset, summary):
+    """Turn the summary's facet rows into {filter: {option: count}}, like facet_counts()."""
+    from .vocabulary import vocabulary
+
+    terms = vocabulary()
+    counts = {}
+    for name in RELATION_FACETS:
+        slug_of = {item["id"]: item["slug"] for item in terms[name]}
+        rows = summary.rows.get(name, [])
+        counts[name] = {slug_of[int(key)]: n for key, n in rows if int(key) in slug_of}
+    city_rows = [(int(key), n) for key, n in summary.rows.get("city", [])]
+    counts.update(_count_places(filterset, city_rows, terms))
+    counts["language"] = {code: n for code, n in summary.rows.get("language", []) if n}
+    return {name: counts[name] for name in FACET_ORDER}
+
+
+def _run_postgres(filterset, text, sort, requested_page):
+    """Return (page, note, counts) for the search page, in two queries and the page's own."""
+    number, note = requested_page_number(requested_page)
+    summary = summarise(filterset, text, sort, number)
+    num_pages = max(1, -(-summary.total // PAGE_SIZE))
+    if number > num_pages:
+        number, note = num_pages, last_page_note(num_pages)
+        summary = summarise(filterset, text, sort, number)
+    practices = public_practices().filter(pk__in=summary.page_ids)
+    if text:
+        practices = with_headline(practices, text)
+    by_id = {practice.pk: practice for practice in practices}
+    items = [by_id[pk] for pk in summary.page_ids if pk in by_id]
+    page = _page(Paginator(CountedResults(summary.total, items), PAGE_SIZE), number)
+    return page, note, counts_from_summary(filterset, summary)
 
 
 def show_in_visitors_language(practices, text=""):
@@ -605,9 +769,13 @@ def run(params):
     sort = data.get("sort") or ("relevance" if text else "newest")
     if sort == "relevance" and not text:
         sort = "newest"
-    if text:
-        queryset = with_headline(rank(queryset, text), text)
-    page, page_note = page_of(queryset.order_by(*ORDERINGS[sort]), params.get("page"))
+    counts = None
+    if is_postgres():
+        page, page_note, counts = _run_postgres(filterset, text, sort, params.get("page"))
+    else:
+        if text:
+            queryset = with_headline(rank(queryset, text), text)
+        page, page_note = page_of(queryset.order_by(*ORDERINGS[sort]), params.get("page"))
     if page_note:
         notes.append(page_note)
     total = page.paginator.count
@@ -628,7 +796,9 @@ def run(params):
         typed_text=str(params.get("q", "")).replace("\x00", ""),
     )
     if total:
-        outcome.facets = build_facets(filterset, facet_counts(filterset, base))
+        if counts is None:
+            counts = facet_counts(filterset, base)
+        outcome.facets = build_facets(filterset, counts)
     elif text:
         outcome.suggestion = suggest(text)
     return outcome

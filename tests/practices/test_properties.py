@@ -16,7 +16,7 @@ import re
 from collections import Counter
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
@@ -319,14 +319,6 @@ def test_random_search_parameters_never_fail_and_count_right(catalogue, request)
     )
 
 
-@pytest.mark.xfail(
-    condition=connection.vendor == "postgresql",
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: on PostgreSQL only the first 5 excluded words are applied (MAX_EXCLUDED_TERMS, "
-    "the guard against the RecursionError/500 that about 30 of them caused); the others are "
-    "silently ignored, so excluded practices are found. SQLite applies them all.",
-)
 def test_many_excluded_words_do_not_break_the_search(make_practice):
     make_practice(Status.PUBLISHED, title="Fair housing audits")
     make_practice(Status.PUBLISHED, title="Housing zebra crossings")

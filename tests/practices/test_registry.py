@@ -330,10 +330,32 @@ def registry_state():
         # The generated and recomputed search vectors, exactly.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, search_vector::text, rank_vector::text, translation_vector::text "
-                "FROM practices_practice ORDER BY id"
+                "SELECT id, translation_vector::text FROM practices_practice ORDER BY id"
             )
             state["practice_vectors"] = cursor.fetchall()
+            # The search entries the trigger rebuilt, links by slug (a theme may get a new id).
+            slugs = {
+                column: dict(model.objects.values_list("pk", "slug"))
+                for column, model in (
+                    ("theme_ids", Theme),
+                    ("role_ids", CityRole),
+                    ("target_ids", TargetGroup),
+                )
+            }
+            cursor.execute(
+                "SELECT practice_id, search_vector::text, rank_vector::text, languages, "
+                "theme_ids, role_ids, target_ids FROM practices_searchentry ORDER BY practice_id"
+            )
+            state["search_entries"] = [
+                (
+                    *row[:4],
+                    *(
+                        sorted(slugs[column][pk] for pk in ids)
+                        for column, ids in zip(slugs, row[4:], strict=True)
+                    ),
+                )
+                for row in cursor.fetchall()
+            ]
             cursor.execute(
                 "SELECT id, search_vector::text FROM practices_practicetranslation ORDER BY id"
             )

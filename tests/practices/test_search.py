@@ -4,10 +4,13 @@ import re
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cities.models import Coalition
-from practices.models import CityRole, Practice, TargetGroup, Theme
+from practices import search
+from practices.models import CityRole, Practice, SearchEntry, TargetGroup, Theme
 from tests.cities.factories import CityFactory
 from tests.practices.factories import PracticeFactory
 
@@ -386,16 +389,36 @@ class TestPostgresFullText:
             "Centro de acogida",
         }
 
-    def test_uses_the_gin_index(self, catalogue):
+    def test_the_search_reads_the_gin_index_of_the_search_entries(self, catalogue):
+        # Even for a word in every practice, where PostgreSQL would otherwise scan them all.
+        params = QueryDict("q=fair")
+        with CaptureQueriesContext(connection) as queries:
+            search.run(params)
+        summary = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith("WITH"))
         with connection.cursor() as cursor:
-            cursor.execute("SET enable_seqscan = off")
-            cursor.execute(
-                "EXPLAIN SELECT id FROM practices_practice "
-                "WHERE search_vector @@ websearch_to_tsquery('iccar_english', 'housing')"
-            )
+            cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+            cursor.execute("EXPLAIN " + summary)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-            cursor.execute("SET enable_seqscan = on")
-        assert "practice_search_vector" in plan
+        assert "search_entry_vector" in plan
+        assert "practices_practice " not in plan  # the wide rows are never read
+
+    def test_search_entries_follow_the_practices(self, catalogue):
+        published = Practice.objects.published()
+        assert set(SearchEntry.objects.values_list("pk", flat=True)) == set(
+            published.values_list("pk", flat=True)
+        )
+        practice = published.first()
+        theme = Theme.objects.exclude(practices=practice).first()
+        practice.themes.add(theme)
+        entry = SearchEntry.objects.get(pk=practice.pk)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT theme_ids FROM practices_searchentry WHERE practice_id = %s", [entry.pk]
+            )
+            (theme_ids,) = cursor.fetchone()
+        assert sorted(theme_ids) == sorted(practice.themes.values_list("pk", flat=True))
+        Practice.objects.filter(pk=practice.pk).update(status=Status.ARCHIVED)
+        assert not SearchEntry.objects.filter(pk=practice.pk).exists()
 
 
 def test_sqlite_fallback_matches_all_words_in_any_field(client, catalogue):
