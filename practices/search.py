@@ -16,6 +16,7 @@ in the same fields — an honest fallback without stemming or ranking by weight.
 import difflib
 import functools
 import html
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
 )
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.backends.signals import connection_created
@@ -74,6 +76,7 @@ TEXT_FIELDS = [
     "partners",
     "resources",
 ]
+SUGGESTION_WORDS_SECONDS = 24 * 3600
 # Private-use characters mark highlights inside PostgreSQL's output, which is then escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
 
@@ -357,12 +360,11 @@ def headline_html(headline):
 
 
 def suggest(text):
-    """Return a corrected search text from similar city names and titles, or None."""
+    """Return a corrected search text from the words of city names and titles, or None."""
     words = WORD.findall(text)
     if not words:
         return None
-    candidates = _similar_names(text)
-    vocabulary = {fold(w): w for name in candidates for w in WORD.findall(name) if len(w) > 2}
+    vocabulary = suggestion_words()
     changed, corrected = False, []
     for word in words:
         folded = fold(word)
@@ -378,27 +380,28 @@ def suggest(text):
     return " ".join(corrected) if changed else None
 
 
-def _similar_names(text):
-    if is_postgres():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                (SELECT name FROM cities_city
-                  WHERE word_similarity(iccar_fold(%s), iccar_fold(name)) > 0.3
-                  ORDER BY word_similarity(iccar_fold(%s), iccar_fold(name)) DESC LIMIT 5)
-                UNION ALL
-                (SELECT title FROM practices_practice
-                  WHERE status = 'published' AND iccar_fold(title) %%> iccar_fold(%s)
-                  ORDER BY iccar_fold(title) <->> iccar_fold(%s) LIMIT 5)
-                """,
-                [text, text, text, text],
-            )
-            return [row[0] for row in cursor.fetchall()]
-    from cities.models import City
+def suggestion_words():
+    """Return {folded word: word as written} from city names and published titles.
 
-    names = list(City.objects.values_list("name", flat=True))
-    names += list(Practice.objects.published().values_list("title", flat=True)[:5000])
-    return names
+    Read once per change of what the public sees (the page cache's generation): a trigram
+    search of the titles took hundreds of milliseconds at 100,000 practices, because so many
+    titles share words, where the distinct words are a few thousand at most.
+    """
+    from cities.models import City
+    from iccar_portal.page_cache import generation
+
+    key = f"practices:suggestion-words:{generation()}"
+    words = cache.get(key)
+    if words is None:
+        words = {}
+        names = City.objects.values_list("name", flat=True).iterator()
+        titles = Practice.objects.published().values_list("title", flat=True).iterator()
+        for name in itertools.chain(names, titles):
+            for word in WORD.findall(name):
+                if len(word) > 2:
+                    words.setdefault(fold(word), word)
+        cache.set(key, words, SUGGESTION_WORDS_SECONDS)
+    return words
 
 
 # ---------------------------------------------------------------- the search page

@@ -58,6 +58,8 @@ def entry_values(row):
 
 POSTGRES_FORWARD = [
     "DROP INDEX IF EXISTS practice_search_vector",
+    # "Did you mean" now reads the distinct words of titles (search.suggestion_words).
+    "DROP INDEX IF EXISTS practice_title_trigram",
     "ALTER TABLE practices_practice DROP COLUMN search_vector",
     "ALTER TABLE practices_practice DROP COLUMN rank_vector",
     f"""CREATE FUNCTION iccar_search_vector(p practices_practice) RETURNS tsvector
@@ -129,6 +131,8 @@ POSTGRES_BACKWARD = [
          || setweight(to_tsvector('iccar_simple'::regconfig, search_extra), 'C')
        ) STORED""",
     "CREATE INDEX practice_search_vector ON practices_practice USING gin (search_vector)",
+    "CREATE INDEX practice_title_trigram ON practices_practice "
+    "USING gin (iccar_fold(title) gin_trgm_ops)",
 ]
 
 
