@@ -16,6 +16,7 @@ translations' union ``translation_vector`` (the statement of
 columns that PostgreSQL computes itself.
 """
 
+import functools
 import itertools
 import queue
 import random
@@ -44,6 +45,8 @@ from practices.models import (
     Theme,
 )
 from practices.search import search_extra_for
+
+from ._copy import CopyTable, copy, copy_text
 
 PREFIX = "synthetic-"
 BATCH_SIZE = 2000
@@ -900,6 +903,12 @@ FIRST_NAMES = ["Amina", "Lukas", "María", "João", "Claire", "Kwame", "Yuki", "
 LAST_NAMES = ["Diallo", "Becker", "Fernández", "Silva", "Dubois", "Mensah", "Tanaka", "Cohen"]
 
 
+@functools.cache
+def _slugify(text):
+    """slugify(), remembered: titles and names come from the word banks, so they repeat."""
+    return slugify(text)
+
+
 def _capitalise(text):
     return text[:1].upper() + text[1:]
 
@@ -1020,13 +1029,13 @@ def mark_published(practice, published_at):
     move and who makes it, records a ReviewEvent and queues e-mails, one practice at a time. None
     of that applies to synthetic load-test rows (no officer, no editor, no history, nobody to tell)
     and it would make 100,000 practices take hours; so the state and its timestamps are set here,
-    on unsaved objects that are then written in bulk.
+    in the field values of a practice not written yet, which is then written in bulk.
     """
-    practice.status = Practice.Status.PUBLISHED
-    practice.published_at = published_at
-    practice.submitted_at = published_at - timedelta(days=3 + published_at.day)
-    practice.created_at = practice.submitted_at - timedelta(days=20 + published_at.month * 9)
-    practice.updated_at = published_at
+    practice["status"] = Practice.Status.PUBLISHED.value
+    practice["published_at"] = published_at
+    practice["submitted_at"] = submitted_at = published_at - timedelta(days=3 + published_at.day)
+    practice["created_at"] = submitted_at - timedelta(days=20 + published_at.month * 9)
+    practice["updated_at"] = published_at
 
 
 @contextmanager
@@ -1222,6 +1231,7 @@ class Generator:
             "target_groups": (Practice.target_groups.through, "targetgroup_id"),
             "commitments": (Practice.commitments.through, "commitment_id"),
         }
+        self.search_extras = {}
 
     def search_extra(self, city, themes):
         """Return what practices.search.search_extra_for(practice) returns, from names read once.
@@ -1229,7 +1239,14 @@ class Generator:
         The function itself switches the active language six times per call (for the country's
         name), which at 100,000 practices costs a minute; this is the same walk over the same
         names, and every batch checks one practice against the function itself (check_sample).
+        A city and set of themes give the same text every time, so it is made once for each.
         """
+        key = (city.pk, *(theme.pk for theme in themes))
+        if (text := self.search_extras.get(key)) is None:
+            text = self.search_extras[key] = self._search_extra(city, themes)
+        return text
+
+    def _search_extra(self, city, themes):
         parts = [city.name]
         country = self.country_names[city.country.code]
         coalition = city.coalition
@@ -1243,8 +1260,8 @@ class Generator:
         return " ".join(dict.fromkeys(part for part in parts if part))
 
     def check_sample(self, practice, themes):
-        stub = SimpleNamespace(city=practice.city, themes=SimpleNamespace(all=lambda: themes))
-        if search_extra_for(stub) != practice.search_extra:
+        stub = SimpleNamespace(city=practice["city"], themes=SimpleNamespace(all=lambda: themes))
+        if search_extra_for(stub) != practice["search_extra"]:
             raise CommandError(
                 "practices.search.search_extra_for changed: update Generator.search_extra."
             )
@@ -1288,7 +1305,8 @@ class Generator:
         return fields
 
     def practice(self, index):
-        """Return (practice, {relation: [ids]}, [translations]) for one index: all unsaved."""
+        """Return (practice, {relation: [ids]}, [translations]) for one index: the practice and
+        its translations as dicts of field values, by name, for rows not written yet."""
         rng = random.Random(f"practice:{self.seed}:{index}")
         city = rng.choices(self.cities, cum_weights=self.city_cum_weights, k=1)[0]
         language = self.language_for(rng, city)
@@ -1301,8 +1319,8 @@ class Generator:
         end_year = rng.randint(start_year, 2025) if rng.random() < 0.35 else None
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         partners = rng.sample(bank["partners"], rng.randint(1, min(3, len(bank["partners"]))))
-        slug_title = slugify(fields["title"])[:100].rstrip("-")
-        practice = Practice(
+        slug_title = _slugify(fields["title"])[:100].rstrip("-")
+        practice = dict(
             slug=f"{PREFIX}{index:07d}-{slug_title}",
             city=city,
             language=language,
@@ -1311,14 +1329,14 @@ class Generator:
             partners="\n".join(partners).replace(CITY, city.name).replace("{city}", city.name),
             contact_name=f"{first} {last}",
             contact_role=rng.choice(bank["roles"]),
-            contact_email=f"{slugify(first)}.{slugify(last)}@example.org",
+            contact_email=f"{_slugify(first)}.{_slugify(last)}@example.org",
             links=f"https://example.org/{city.slug}/{slug_title[:40]}",
             search_extra=self.search_extra(city, themes),
             **fields,
         )
         if rng.random() < PROMISING_SHARE:
-            practice.is_promising = True
-            practice.promising_note = bank["promising"]
+            practice["is_promising"] = True
+            practice["promising_note"] = bank["promising"]
         earliest = max(PUBLISHED_FROM, datetime(start_year, 1, 1, tzinfo=UTC))
         span = int((PUBLISHED_UNTIL - earliest).total_seconds())
         mark_published(practice, earliest + timedelta(seconds=rng.randrange(max(span, 1))))
@@ -1338,14 +1356,14 @@ class Generator:
             other = rng.choice([code for code in ("en", "fr", "es") if code != language])
             text = self.content(rng, other, city.name, common)
             translations.append(
-                PracticeTranslation(
+                dict(
                     language=other,
-                    updated_at=practice.published_at,
+                    updated_at=practice["published_at"],
                     **{name: text[name] for name in ["title", "summary", *SECTIONS, "resources"]},
                 )
             )
-        codes = sorted({language, *(t.language for t in translations)})
-        practice.available_languages = f",{','.join(codes)},"
+        codes = sorted({language, *(t["language"] for t in translations)})
+        practice["available_languages"] = f",{','.join(codes)},"
         return practice, links, translations
 
     def make_batch(self, start, size):
@@ -1355,15 +1373,21 @@ class Generator:
         self.check_sample(sample, [self.theme_by_pk[pk] for pk in links["themes"]])
         return made
 
-    def write_batch(self, made):
+
+class OrmWriter:
+    """Writes batches with bulk_create: on SQLite and any database but PostgreSQL."""
+
+    def __init__(self, generator):
+        self.generator = generator
+
+    def prepare(self, made):
+        return made
+
+    def write(self, made):
         """Write one batch in one transaction, on the calling thread's database connection."""
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    # Losing the last batches in a crash is fine for synthetic data.
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            practices = Practice.objects.bulk_create([item[0] for item in made])
-            for relation, (through, column) in self.through.items():
+            practices = Practice.objects.bulk_create([Practice(**item[0]) for item in made])
+            for relation, (through, column) in self.generator.through.items():
                 through.objects.bulk_create(
                     [
                         through(practice_id=practice.pk, **{column: pk})
@@ -1371,23 +1395,110 @@ class Generator:
                         for pk in links[relation]
                     ]
                 )
-            translations = []
-            for practice, (_p, _links, items) in zip(practices, made, strict=True):
-                for item in items:
-                    item.practice_id = practice.pk
-                    translations.append(item)
-            PracticeTranslation.objects.bulk_create(translations)
-            if translations and connection.vendor == "postgresql":
-                # What practices.signals.refresh_languages does, for the whole batch at once.
-                with connection.cursor() as cursor:
+            PracticeTranslation.objects.bulk_create(
+                [
+                    PracticeTranslation(practice_id=practice.pk, **values)
+                    for practice, (_p, _links, items) in zip(practices, made, strict=True)
+                    for values in items
+                ]
+            )
+        return len(made)
+
+
+class CopyWriter:
+    """Writes batches on PostgreSQL with COPY (see _copy.py), in the order that lets every row
+    be written once, complete:
+
+    1. the practices' ids are taken from their sequence beforehand (when the batch is made), so
+       the rows that point at a practice can be made before it is written;
+    2. its links and translations are written first — the foreign keys to the practice are
+       checked at the commit (Django makes them deferrable, initially deferred);
+    3. the translations' union vector (what practices.signals.refresh_languages sets) is read
+       from their generated vectors and written in the practice's own row, so nothing has to
+       update (and re-index) a practice after it is written.
+    """
+
+    def __init__(self, generator):
+        self.generator = generator
+        self.practices = CopyTable(Practice, with_pk=True)
+        self.translations = CopyTable(PracticeTranslation)
+        self.links = []
+        for relation, (through, column) in generator.through.items():
+            opts = through._meta
+            columns = [opts.get_field("practice").column, opts.get_field(column).column]
+            self.links.append((opts.db_table, columns, relation))
+        table = Practice._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_get_serial_sequence(%s, %s)", [table, Practice._meta.pk.column]
+            )
+            self.sequence = cursor.fetchone()[0]
+            described = connection.introspection.get_table_description(cursor, table)
+        # The translations' union vector of migration 0007, kept by practices.signals.
+        self.translation_vector = "translation_vector" in {column.name for column in described}
+
+    def prepare(self, made):
+        """Number the practices of a batch and turn them into COPY text (on the generating
+        thread: the writing threads then mostly wait for PostgreSQL)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, len(made)]
+            )
+            ids = sorted(row[0] for row in cursor.fetchall())
+        links = []
+        for table, columns, relation in self.links:
+            data = "".join(
+                f"{pk}\t{other}\n"
+                for pk, (_p, related, _t) in zip(ids, made, strict=True)
+                for other in related[relation]
+            )
+            links.append((table, columns, data.encode()))
+        translations, translated = [], []
+        for pk, (_p, _links, items) in zip(ids, made, strict=True):
+            for values in items:
+                translations.append({**values, "practice_id": pk})
+                translated.append(pk)
+        lines = []
+        for pk, (practice, _links, _t) in zip(ids, made, strict=True):
+            practice["id"] = pk
+            lines.append(self.practices.line(practice))
+        return SimpleNamespace(
+            size=len(made),
+            ids=ids,
+            links=links,
+            translations=self.translations.data(translations),
+            translated=translated,
+            lines=lines,
+        )
+
+    def write(self, batch):
+        """Write one prepared batch in one transaction, on the calling thread's connection."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Losing the last batches in a crash is fine for synthetic data.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            for table, columns, data in batch.links:
+                copy(cursor, table, columns, data)
+            self.translations.copy(cursor, batch.translations)
+            if self.translation_vector:
+                vectors = {}
+                if batch.translated:
+                    # The statement of practices.signals.refresh_languages, as a query.
                     cursor.execute(
-                        """UPDATE practices_practice AS p SET translation_vector = COALESCE(
-                             (SELECT iccar_tsvector_agg(t.search_vector)
-                                FROM practices_practicetranslation AS t
-                               WHERE t.practice_id = p.id), '')
-                           WHERE p.id = ANY(%s)""",
-                        [sorted({item.practice_id for item in translations})],
+                        """SELECT t.practice_id, iccar_tsvector_agg(t.search_vector)
+                             FROM practices_practicetranslation AS t
+                            WHERE t.practice_id = ANY(%s)
+                            GROUP BY t.practice_id""",
+                        [batch.translated],
                     )
+                    vectors = {pk: copy_text(vector or "") for pk, vector in cursor.fetchall()}
+                data = "".join(
+                    f"{line}\t{vectors.get(pk, '')}\n"
+                    for pk, line in zip(batch.ids, batch.lines, strict=True)
+                )
+                self.practices.copy(cursor, data.encode(), extra=["translation_vector"])
+            else:
+                self.practices.copy(cursor, "".join(f"{line}\n" for line in batch.lines).encode())
+        return batch.size
 
 
 def write_all(generator, batches, jobs, progress):
@@ -1395,20 +1506,19 @@ def write_all(generator, batches, jobs, progress):
     connection: PostgreSQL spends most of the time computing the search vectors of the rows it
     receives, and with two connections it does so on two cores while Python makes the next batch.
     With one job (SQLite, or inside a transaction such as a test's) everything runs here."""
+    writer = (CopyWriter if connection.vendor == "postgresql" else OrmWriter)(generator)
     if jobs <= 1:
         for start, size in batches:
-            generator.write_batch(generator.make_batch(start, size))
-            progress.advance(size)
+            progress.advance(writer.write(writer.prepare(generator.make_batch(start, size))))
         return
     work = queue.Queue(maxsize=jobs)
     failures = []
 
-    def writer():
+    def write():
         try:
-            while (made := work.get()) is not None:
+            while (batch := work.get()) is not None:
                 if not failures:
-                    generator.write_batch(made)
-                    progress.advance(len(made))
+                    progress.advance(writer.write(batch))
         except BaseException as error:  # reported by the main thread
             failures.append(error)
             while work.get() is not None:  # let the producer finish
@@ -1416,14 +1526,14 @@ def write_all(generator, batches, jobs, progress):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=writer, daemon=True) for _ in range(jobs)]
+    threads = [threading.Thread(target=write, daemon=True) for _ in range(jobs)]
     for thread in threads:
         thread.start()
     try:
         for start, size in batches:
             if failures:
                 break
-            work.put(generator.make_batch(start, size))
+            work.put(writer.prepare(generator.make_batch(start, size)))
     finally:
         for _thread in threads:
             work.put(None)
