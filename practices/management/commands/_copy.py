@@ -71,19 +71,21 @@ class CopyTable:
             if getattr(field, "generated", False) or (field.primary_key and not with_pk):
                 continue
             default = copy_text(field.get_prep_value(field.value_from_object(template)))
-            keys = (field.name, field.attname) if field.name != field.attname else (field.name,)
             self.columns.append(field.column)
-            self.fields.append((keys, default))
+            self.fields.append((field.name, field.attname, default))
 
     def line(self, row):
+        """Return one row in COPY's text format, without its newline."""
         get = row.get
-        parts = []
-        for keys, default in self.fields:
-            value = get(keys[0], MISSING)
-            if value is MISSING and len(keys) > 1:
-                value = get(keys[1], MISSING)
-            parts.append(default if value is MISSING else copy_text(value))
-        return "\t".join(parts)
+        return "\t".join(
+            [
+                copy_text(value)
+                if (value := get(name, MISSING)) is not MISSING
+                or (value := get(attname, MISSING)) is not MISSING
+                else default
+                for name, attname, default in self.fields
+            ]
+        )
 
     def data(self, rows):
         """Return the COPY stream of `rows`, as bytes."""

@@ -8,12 +8,13 @@ Everything generated is marked: practices' and cities' slugs start with "synthet
 command again adds more practices after the ones already there, so a database can be grown in
 steps (1,000 → 10,000 → 100,000); the same seed on the same database gives the same data.
 
-Rows are written in bulk (``bulk_create``, batches of 2,000, one transaction each), so no model
-signal runs: the command itself sets what the signals would keep current — ``search_extra`` (with
+Rows are written in bulk, in batches of 2,000, one transaction each: with COPY on PostgreSQL
+(``CopyWriter``, on two connections at once) and ``bulk_create`` elsewhere. No model signal runs:
+the command itself sets what the signals would keep current — ``search_extra`` (with
 ``practices.search.search_extra_for``), ``available_languages`` and, on PostgreSQL, the
-translations' union ``translation_vector`` (the statement of
-``practices.signals.refresh_languages``, run once per batch). The search vectors are generated
-columns that PostgreSQL computes itself.
+translations' union ``translation_vector`` (as ``practices.signals.refresh_languages`` does).
+The search vectors are PostgreSQL's to compute, from the rows it receives; that is most of the
+time a load takes, and the reason the rows are sent as cheaply as possible.
 """
 
 import functools
@@ -1219,6 +1220,18 @@ class Generator:
             }
             for theme in self.themes
         }
+        # Per city, per language: its country's and its coalition's names.
+        self.place_names = {
+            city.pk: [
+                (
+                    self.country_names[city.country.code][code],
+                    getattr(city.coalition, f"name_{suffix}"),
+                    getattr(city.coalition, f"short_name_{suffix}"),
+                )
+                for code, suffix in self.language_suffixes
+            ]
+            for city in self.cities
+        }
         styles = {}
         for options in [OTHER_COUNTRIES, *COUNTRIES.values()]:
             styles.update({country: style for country, _lat, _lon, style in options})
@@ -1248,15 +1261,12 @@ class Generator:
 
     def _search_extra(self, city, themes):
         parts = [city.name]
-        country = self.country_names[city.country.code]
-        coalition = city.coalition
-        for code, suffix in self.language_suffixes:
-            parts.append(country[code])
-            parts += [
-                getattr(coalition, f"name_{suffix}"),
-                getattr(coalition, f"short_name_{suffix}"),
-            ]
-            parts += [self.theme_titles[theme.pk][suffix] for theme in themes]
+        titles = [self.theme_titles[theme.pk] for theme in themes]
+        for (_code, suffix), names in zip(
+            self.language_suffixes, self.place_names[city.pk], strict=True
+        ):
+            parts += names  # country, coalition, coalition's short name
+            parts += [title[suffix] for title in titles]
         return " ".join(dict.fromkeys(part for part in parts if part))
 
     def check_sample(self, practice, themes):
@@ -1504,8 +1514,9 @@ class CopyWriter:
 def write_all(generator, batches, jobs, progress):
     """Generate the batches here and write them on `jobs` threads, each with its own database
     connection: PostgreSQL spends most of the time computing the search vectors of the rows it
-    receives, and with two connections it does so on two cores while Python makes the next batch.
-    With one job (SQLite, or inside a transaction such as a test's) everything runs here."""
+    receives, and with two connections it does so on two cores while Python makes the next batch
+    (the writing threads mostly wait for the server, without Python's lock). With one job
+    (SQLite, or inside a transaction such as a test's) everything runs here."""
     writer = (CopyWriter if connection.vendor == "postgresql" else OrmWriter)(generator)
     if jobs <= 1:
         for start, size in batches:
