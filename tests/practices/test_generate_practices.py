@@ -141,3 +141,75 @@ def test_translations_are_searchable_on_postgres(client):
     practice = translation.practice
     response = client.get(URL, {"q": translation.title, "city": practice.city.slug})
     assert practice.slug in [item.slug for item in response.context["outcome"].page]
+
+
+def translation_vectors():
+    """{slug: translation_vector as text} of the synthetic practices, where the column exists."""
+    with connection.cursor() as cursor:
+        described = connection.introspection.get_table_description(cursor, "practices_practice")
+        if "translation_vector" not in {column.name for column in described}:
+            return {}
+        cursor.execute(
+            "SELECT slug, translation_vector::text FROM practices_practice WHERE slug LIKE %s",
+            ["synthetic-%"],
+        )
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.postgres
+def test_copy_writes_what_bulk_create_and_the_signals_write(monkeypatch):
+    from practices.management.commands import generate_practices
+    from practices.signals import refresh_languages
+
+    generate(120, seed=5)
+    copied, copied_vectors = snapshot(), translation_vectors()
+    assert any(row[-1] for row in copied)  # some have translations
+    assert any(copied_vectors.values())
+    call_command("generate_practices", clear=True)
+
+    # The same practices through the ORM, with the signal's own statement for the translations.
+    monkeypatch.setattr(generate_practices, "CopyWriter", generate_practices.OrmWriter)
+    generate(120, seed=5)
+    refresh_languages(
+        list(
+            PracticeTranslation.objects.filter(practice__slug__startswith="synthetic-").values_list(
+                "practice_id", flat=True
+            )
+        )
+    )
+    assert snapshot() == copied
+    assert translation_vectors() == copied_vectors
+
+
+@pytest.fixture(scope="module")
+def _reload_migration_data(django_db_setup, django_db_blocker):
+    """After a test that commits, Django empties every table and serialized_rollback loads the
+    migrations' rows (themes, coalitions…) back only before the next such test: load them back
+    at the end of this module too, for the tests that follow."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for each in connections.all(initialized_only=True):
+            if contents := getattr(each, "_test_serialized_contents", None):
+                each.creation.deserialize_db_from_string(contents)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_connections_write_every_batch_once(_reload_migration_data, capsys, client):
+    # Outside a transaction the command writes on two connections at once, as for a real load.
+    call_command("generate_practices", count=450, seed=4, batch_size=100)
+    practices = Practice.objects.filter(**SYNTHETIC)
+    assert practices.count() == 450
+    slugs = sorted(practices.values_list("slug", flat=True))
+    assert [int(slug.split("-")[1]) for slug in slugs] == list(range(450))
+    # Ids follow the practices' numbers, whichever connection wrote them.
+    ids = [pk for _slug, pk in sorted(practices.values_list("slug", "pk"))]
+    assert ids == sorted(ids)
+    themes = Practice.themes.through.objects.filter(practice__slug__startswith="synthetic-")
+    assert themes.values("practice").distinct().count() == 450
+    assert "450/450" in capsys.readouterr().err
+    practice = practices.select_related("city").order_by("-slug").first()
+    response = client.get(URL, {"q": practice.title, "city": practice.city.slug})
+    assert practice.slug in [item.slug for item in response.context["outcome"].page]
