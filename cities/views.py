@@ -1,26 +1,23 @@
 from itertools import groupby
 
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from iccar_portal.page_cache import cached_public_page
 from practices import search
-from practices.models import Practice
 
 from .models import City, Coalition
-
-PUBLISHED = Q(practices__status=Practice.Status.PUBLISHED)
 
 
 @require_GET
 @cached_public_page
 def city_list(request):
-    cities = (
-        City.objects.select_related("coalition")
-        .annotate(num_practices=Count("practices", filter=PUBLISHED))
-        .order_by("coalition__name", "country", "name")
+    counts = search.published_counts()["city"]
+    cities = list(
+        City.objects.select_related("coalition").order_by("coalition__name", "country", "name")
     )
+    for city in cities:
+        city.num_practices = counts.get(city.pk, 0)
     coalitions = []
     for coalition, coalition_cities in groupby(cities, key=lambda city: city.coalition):
         coalition_cities = list(coalition_cities)
@@ -47,6 +44,7 @@ def city_detail(request, slug):
     page, note = search.page_of(
         search.public_practices().filter(city=city).order_by("-published_at", "pk"),
         request.GET.get("page"),
+        count=search.published_counts()["city"].get(city.pk, 0),
     )
     search.show_in_visitors_language(page.object_list)
     return render(
@@ -58,12 +56,14 @@ def city_detail(request, slug):
 @cached_public_page
 def coalition_detail(request, slug):
     coalition = get_object_or_404(Coalition.objects.select_related("lead_city"), slug=slug)
-    cities = coalition.cities.annotate(num_practices=Count("practices", filter=PUBLISHED)).order_by(
-        "name"
-    )
+    counts = search.published_counts()["city"]
+    cities = list(coalition.cities.order_by("name"))
+    for city in cities:
+        city.num_practices = counts.get(city.pk, 0)
     page, note = search.page_of(
         search.public_practices().filter(city__coalition=coalition).order_by("-published_at", "pk"),
         request.GET.get("page"),
+        count=sum(city.num_practices for city in cities),
     )
     search.show_in_visitors_language(page.object_list)
     context = {"coalition": coalition, "cities": cities, "page": page, "page_note": note}

@@ -412,8 +412,8 @@ class SearchEntry(models.Model):
     search_vector = SearchVectorField(null=True)
 
     class Meta:
-        managed = True
         default_permissions = ()
+        indexes = [models.Index(fields=["-published_at", "practice"], name="search_entry_newest")]
 
 
 # The portal's interface languages, as practice languages ("zh-hans" reads practices in "zh").

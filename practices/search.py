@@ -19,7 +19,7 @@ import html
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -570,9 +570,14 @@ def last_page_note(num_pages):
     return _("There are only %(count)s pages; showing the last one.") % {"count": num_pages}
 
 
-def page_of(queryset, requested):
-    """Return (page, note): a bad or out-of-range page number shows the nearest page."""
+def page_of(queryset, requested, count=None):
+    """Return (page, note): a bad or out-of-range page number shows the nearest page.
+
+    `count`, when known (published_counts()), saves counting the queryset.
+    """
     paginator = Paginator(queryset, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
     number, note = requested_page_number(requested)
     if number > paginator.num_pages:
         number, note = paginator.num_pages, last_page_note(paginator.num_pages)
@@ -608,6 +613,14 @@ class Summary:
     rows: dict  # facet name → [(key, count)]
 
 
+# The filters of the search page (the sort is not one).
+FILTERS = ["q", "theme", "coalition", "country", "city", "role", "target", "language"]
+FILTERS += ["year_from", "year_to"]
+UNFILTERED_ORDERINGS = {
+    "newest": ["-published_at", "practice_id"],
+    "title": [Lower("title"), "practice_id"],
+    "city": ["city__name", Lower("title"), "practice_id"],
+}
 # The arrays of a search entry that facets are counted from (migration 0009), by facet.
 ENTRY_ARRAYS = {
     "theme": "theme_ids",
@@ -634,6 +647,13 @@ def summarise(filterset, text, sort, number):
 
     conditions = filterset.facet_conditions()
     candidates = filterset.filtered_without(SearchEntry.objects.all(), {*FACETS, "sort"})
+    data = filterset.form.cleaned_data
+    only_filter = None
+    if not text and not data.get("year_from") and not data.get("year_to") and len(conditions) == 1:
+        # Browsing by one option (a theme, a city…): that filter's own counts are those of
+        # everything published, so only the practices it keeps need reading.
+        ((only_filter, condition),) = conditions.items()
+        candidates, conditions = candidates.filter(condition), {}
     columns = ["practice_id", "city_id", "available_languages", "published_at"]
     annotations = {}
     if sort == "relevance":
@@ -689,7 +709,82 @@ def summarise(filterset, text, sort, number):
             summary.page_ids.append(int(key))
         else:
             summary.rows.setdefault(kind, []).append((key, count))
+    if only_filter:
+        everything = everything_published().rows
+        own_rows = "city" if only_filter in PLACE_FACETS else only_filter
+        summary.rows[own_rows] = everything.get(own_rows, [])
     return summary
+
+
+def everything_published():
+    """Return the Summary of all published practices (no page), read once per change of
+    what the public sees (the page cache's generation)."""
+    from iccar_portal.page_cache import generation
+
+    from .filters import PracticeFilter
+
+    key = f"practices:everything-published:{generation()}"
+    summary = cache.get(key)
+    if summary is None:
+        filterset = PracticeFilter({}, queryset=SearchEntry.objects.none())
+        filterset.form.is_valid()
+        summary = replace(summarise(filterset, "", "newest", 1), page_ids=[])
+        cache.set(key, summary, SUGGESTION_WORDS_SECONDS)
+    return summary
+
+
+def newest_ids(sort, number):
+    """Return the ids of one page of all published practices, in the given order."""
+    entries = SearchEntry.objects.order_by(*UNFILTERED_ORDERINGS[sort])
+    start = (number - 1) * PAGE_SIZE
+    return list(entries.values_list("practice_id", flat=True)[start : start + PAGE_SIZE])
+
+
+def related_practices(practice, theme_ids, limit=4):
+    """Return published practices of other cities on the same themes: those sharing all of
+    them first, then any of them, newest first."""
+    if not theme_ids:
+        return []
+    if not is_postgres():
+        return list(
+            Practice.objects.published()
+            .exclude(city=practice.city_id)
+            .filter(themes__in=theme_ids)
+            .annotate(shared=Count("themes"))
+            .select_related("city")
+            .order_by("-shared", "-published_at", "pk")[:limit]
+        )
+    # The entries' theme arrays, read newest first: a few rows each, whatever the total.
+    others = SearchEntry.objects.exclude(city_id=practice.city_id).order_by(
+        "-published_at", "practice_id"
+    )
+    ids = []
+    for operator in ("@>", "&&"):
+        shares = RawSQL(f"theme_ids {operator} %s::bigint[]", [theme_ids], BooleanField())
+        found = others.filter(shares).exclude(practice_id__in=ids).values_list("practice_id")
+        ids += [pk for (pk,) in found[: limit - len(ids)]]
+        if len(ids) == limit:
+            break
+    by_id = Practice.objects.select_related("city").in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def published_counts():
+    """Return {"total": n, "theme": {id: n}, "city": {id: n}} for the published practices."""
+    if is_postgres():
+        summary = everything_published()
+        return {
+            "total": summary.total,
+            "theme": {int(key): n for key, n in summary.rows.get("theme", [])},
+            "city": {int(key): n for key, n in summary.rows.get("city", [])},
+        }
+    published = Practice.objects.published().order_by()
+    links = Practice.themes.through.objects.filter(practice__status=Practice.Status.PUBLISHED)
+    return {
+        "total": published.count(),
+        "theme": dict(links.order_by().values_list("theme_id").annotate(n=Count("pk"))),
+        "city": dict(published.values_list("city_id").annotate(n=Count("pk"))),
+    }
 
 
 def counts_from_summary(filterset, summary):
@@ -711,11 +806,19 @@ def counts_from_summary(filterset, summary):
 def _run_postgres(filterset, text, sort, requested_page):
     """Return (page, note, counts) for the search page, in two queries and the page's own."""
     number, note = requested_page_number(requested_page)
-    summary = summarise(filterset, text, sort, number)
+    unfiltered = not text and not any(filterset.form.cleaned_data.get(name) for name in FILTERS)
+    if unfiltered:
+        # The most visited listing: its counts are those of everything published.
+        summary = replace(everything_published(), page_ids=newest_ids(sort, number))
+    else:
+        summary = summarise(filterset, text, sort, number)
     num_pages = max(1, -(-summary.total // PAGE_SIZE))
     if number > num_pages:
         number, note = num_pages, last_page_note(num_pages)
-        summary = summarise(filterset, text, sort, number)
+        if unfiltered:
+            summary = replace(summary, page_ids=newest_ids(sort, number))
+        else:
+            summary = summarise(filterset, text, sort, number)
     practices = public_practices().filter(pk__in=summary.page_ids)
     if text:
         practices = with_headline(practices, text)

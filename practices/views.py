@@ -1,4 +1,4 @@
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -13,11 +13,13 @@ from . import search
 from .filters import SORT_CHOICES
 from .models import TRANSLATED_FIELDS, Practice, Theme, practice_language_for
 
-PUBLISHED = Q(practices__status=Practice.Status.PUBLISHED)
-
 
 def themes_with_counts():
-    return Theme.objects.annotate(num_practices=Count("practices", filter=PUBLISHED))
+    counts = search.published_counts()["theme"]
+    themes = list(Theme.objects.all())
+    for theme in themes:
+        theme.num_practices = counts.get(theme.pk, 0)
+    return themes
 
 
 @require_GET
@@ -28,7 +30,7 @@ def home(request):
         cities=Count("pk"), countries=Count("country", distinct=True)
     )
     figures = {
-        "practices": Practice.objects.published().count(),
+        "practices": search.published_counts()["total"],
         "cities": cities["cities"],
         "countries": cities["countries"],
         "coalitions": Coalition.objects.count(),
@@ -114,15 +116,7 @@ def practice_detail(request, slug):
         ),
         slug=slug,
     )
-    theme_ids = [theme.pk for theme in practice.themes.all()]
-    related = (
-        Practice.objects.published()
-        .exclude(city=practice.city)
-        .filter(themes__in=theme_ids)
-        .annotate(shared=Count("themes"))
-        .select_related("city")
-        .order_by("-shared", "-published_at")[:4]
-    )
+    related = search.related_practices(practice, [theme.pk for theme in practice.themes.all()])
     context = {
         "practice": practice,
         "themes": practice.themes.all(),
@@ -192,6 +186,7 @@ def theme_detail(request, slug):
     page, note = search.page_of(
         search.public_practices().filter(themes=theme).order_by("-published_at", "pk"),
         request.GET.get("page"),
+        count=search.published_counts()["theme"].get(theme.pk, 0),
     )
     search.show_in_visitors_language(page.object_list)
     context = {"theme": theme, "commitments": commitments, "page": page, "page_note": note}

@@ -187,8 +187,12 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "managed": True,
                 "default_permissions": (),
+                "indexes": [
+                    models.Index(
+                        fields=["-published_at", "practice"], name="search_entry_newest"
+                    )
+                ],
             },
         ),
         migrations.RunPython(

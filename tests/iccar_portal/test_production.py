@@ -95,6 +95,33 @@ def test_renaming_a_theme_shows_at_once(page_cache, make_practice, client):
     assert "Housing for everyone" in client.get("/themes/").content.decode()
 
 
+def test_a_process_never_serves_its_own_copy_of_a_page_after_the_shared_cache_is_emptied(
+    page_cache, make_practice
+):
+    from django.core.cache import cache
+
+    from iccar_portal import page_cache as page_cache_module
+    from practices.models import Practice
+
+    visitor = Client()
+    practice = make_practice(Status.PUBLISHED, title="Practice about to be archived")
+    assert "Practice about to be archived" in visitor.get("/practices/").content.decode()
+    assert visitor.get("/practices/")["X-Page-Cache"] == "hit"  # this process's own copy
+    # The shared cache restarts empty (Redis keeps nothing on disk) while the content changes
+    # without a signal: the generation must not start again where this process's pages were.
+    served_in = page_cache_module.generation()
+    cache.clear()
+    Practice.objects.filter(pk=practice.pk).update(status=Status.ARCHIVED)
+    later = {page_cache_module.generation()}
+    for _change in range(50):
+        page_cache_module.forget_public_pages()
+        later.add(page_cache_module.generation())
+    assert served_in not in later
+    response = visitor.get("/practices/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Practice about to be archived" not in response.content.decode()
+
+
 def test_signed_in_people_never_get_a_cached_page(page_cache, officer, other_city_officer, db):
     first, second = Client(), Client()
     first.force_login(officer)

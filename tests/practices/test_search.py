@@ -402,6 +402,47 @@ class TestPostgresFullText:
         assert "search_entry_vector" in plan
         assert "practices_practice " not in plan  # the wide rows are never read
 
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "",
+            "q=discrimination",
+            "theme=housing",
+            "coalition=eccar",
+            "country=CH",
+            "language=fr",
+            "role=employer",
+            "theme=housing&theme=education",
+            "theme=housing&role=employer",
+            "q=discrimination&theme=housing&coalition=eccar",
+            "q=housing&target=roma-and-travellers&language=en",
+            "coalition=eccar&city=zurich",
+            "year_from=2015&theme=education",
+            "q=housing+-roma&sort=title",
+            "q=nothing-matches-this",
+        ],
+    )
+    def test_one_query_counts_like_one_query_per_facet(self, catalogue, query):
+        # summarise() on the search entries against facet_counts() on the practices (the
+        # SQLite way, which also runs on PostgreSQL): every count and the results the same.
+        from practices.filters import PracticeFilter
+
+        outcome = search.run(QueryDict(query))
+        base = search.public_practices()
+        filterset = PracticeFilter(QueryDict(query), queryset=base)
+        assert outcome.total == filterset.qs.count()
+        if outcome.total:
+            shown = {
+                facet.name: {
+                    option["slug"]: option["count"] for option in facet.options if option["count"]
+                }
+                for facet in outcome.facets
+            }
+            assert shown == search.facet_counts(filterset, base)
+        if outcome.sort != "relevance":
+            expected = filterset.qs.order_by(*search.ORDERINGS[outcome.sort])[: search.PAGE_SIZE]
+            assert [p.pk for p in outcome.page.object_list] == [p.pk for p in expected]
+
     def test_search_entries_follow_the_practices(self, catalogue):
         published = Practice.objects.published()
         assert set(SearchEntry.objects.values_list("pk", flat=True)) == set(

@@ -1,0 +1,28 @@
+"""Django's Redis cache, keeping one Redis client per server.
+
+Django's client builds a new ``redis.Redis`` (and its table of response callbacks) for every
+operation: on a cached page, that costs several times the round trip to Redis itself
+(bench/results.md). The client is thread-safe and shares the same connection pool, so one is
+kept per server instead.
+"""
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+
+class ReusedRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class ReusedClientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedRedisCacheClient
