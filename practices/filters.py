@@ -79,11 +79,16 @@ class PracticeFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         return search.match(queryset, value)
 
+    def selected_ids(self, name, value=None):
+        """Return the ids of the options chosen for a theme, role or target filter."""
+        value = set(value if value is not None else self.form.cleaned_data.get(name) or [])
+        return [item["id"] for item in vocabulary()[name] if item["slug"] in value]
+
     def filter_related(self, queryset, name, value):
         if not value:
             return queryset
         through, column = RELATION_FILTERS[name]
-        ids = [item["id"] for item in vocabulary()[name] if item["slug"] in set(value)]
+        ids = self.selected_ids(name, value)
         links = through.objects.filter(practice_id=OuterRef("pk"), **{f"{column}__in": ids})
         return queryset.filter(Exists(links))
 
@@ -100,7 +105,7 @@ class PracticeFilter(django_filters.FilterSet):
                 continue
             if name in RELATION_FILTERS:
                 through, column = RELATION_FILTERS[name]
-                ids = [item["id"] for item in vocabulary()[name] if item["slug"] in set(value)]
+                ids = self.selected_ids(name)
                 # IN (uncorrelated subquery) is hashed once, where EXISTS would run per row.
                 linked = through.objects.filter(**{f"{column}__in": ids}).values("practice_id")
                 conditions[name] = Q(pk__in=linked)

@@ -646,6 +646,13 @@ def summarise(filterset, text, sort, number):
     from .filters import FACETS
 
     conditions = filterset.facet_conditions()
+    for name in conditions.keys() & RELATION_FACETS.keys():
+        # The entry's own array of ids: no lookup in the link table for each row.
+        column = ENTRY_ARRAYS[name]
+        ids = filterset.selected_ids(name)
+        conditions[name] = RawSQL(
+            f'"practices_searchentry"."{column}" && %s::bigint[]', [ids], BooleanField()
+        )
     candidates = filterset.filtered_without(SearchEntry.objects.all(), {*FACETS, "sort"})
     data = filterset.form.cleaned_data
     only_filter = None
@@ -654,6 +661,13 @@ def summarise(filterset, text, sort, number):
         # everything published, so only the practices it keeps need reading.
         ((only_filter, condition),) = conditions.items()
         candidates, conditions = candidates.filter(condition), {}
+    elif len(conditions) > 1:
+        # A practice left out by two filters or more counts for no option: leave it out.
+        failures = sum(
+            Case(When(condition, then=Value(0)), default=Value(1), output_field=IntegerField())
+            for condition in conditions.values()
+        )
+        candidates = candidates.alias(failures=failures).filter(failures__lte=1)
     columns = ["practice_id", "city_id", "available_languages", "published_at"]
     annotations = {}
     if sort == "relevance":
