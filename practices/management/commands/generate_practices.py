@@ -1198,6 +1198,7 @@ class Generator:
         self.city_cum_weights = list(itertools.accumulate(weights))
         self.themes = list(Theme.objects.order_by("order", "pk"))
         self.theme_by_pk = {theme.pk: theme for theme in self.themes}
+        self.theme_order = {theme: (theme.order, theme.title) for theme in self.themes}
         self.roles = list(CityRole.objects.order_by("order", "pk"))
         self.targets = list(TargetGroup.objects.order_by("order", "pk"))
         if not (self.themes and self.roles and self.targets):
@@ -1324,7 +1325,7 @@ class Generator:
         fields = self.content(rng, language, city.name, common)
         bank = BANKS[language]
         themes = rng.sample(self.themes, _weighted(rng, [1, 2, 3], [50, 35, 15]))
-        themes.sort(key=lambda theme: (theme.order, theme.title))  # as practice.themes.all()
+        themes.sort(key=self.theme_order.__getitem__)  # as practice.themes.all()
         start_year = rng.randint(1995, 2025)
         end_year = rng.randint(start_year, 2025) if rng.random() < 0.35 else None
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
