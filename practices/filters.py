@@ -27,10 +27,6 @@ RELATION_FILTERS = {
 FACETS = ["theme", "coalition", "country", "city", "role", "target", "language"]
 
 
-def _choices(kind):
-    return [(item["slug"], item["label"]) for item in vocabulary()[kind]]
-
-
 class PracticeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Words"),
@@ -73,8 +69,11 @@ class PracticeFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The names of every option, read once for the whole search.
+        self.terms = vocabulary()
         for name in ["theme", "coalition", "country", "city", "role", "target"]:
-            self.filters[name].extra["choices"] = _choices(name)
+            choices = [(item["slug"], item["label"]) for item in self.terms[name]]
+            self.filters[name].extra["choices"] = choices
 
     def filter_text(self, queryset, name, value):
         return search.match(queryset, value)
@@ -82,7 +81,7 @@ class PracticeFilter(django_filters.FilterSet):
     def selected_ids(self, name, value=None):
         """Return the ids of the options chosen for a theme, role or target filter."""
         value = set(value if value is not None else self.form.cleaned_data.get(name) or [])
-        return [item["id"] for item in vocabulary()[name] if item["slug"] in value]
+        return [item["id"] for item in self.terms[name] if item["slug"] in value]
 
     def filter_related(self, queryset, name, value):
         if not value:

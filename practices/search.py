@@ -452,9 +452,7 @@ def public_practices():
 
 def facet_counts(filterset, base):
     """Return {filter: {option: count}}, each counted with the other active filters kept."""
-    from .vocabulary import vocabulary
-
-    terms = vocabulary()
+    terms = filterset.terms
     counts = {}
     for name, relation in RELATION_FACETS.items():
         slug_of = {item["id"]: item["slug"] for item in terms[name]}
@@ -521,9 +519,7 @@ def _count_places(filterset, rows, terms):
 
 
 def build_facets(filterset, counts):
-    from .vocabulary import vocabulary
-
-    terms = vocabulary()
+    terms = filterset.terms
     data = filterset.form.cleaned_data
     facets = []
     for name in counts:
@@ -803,9 +799,7 @@ def published_counts():
 
 def counts_from_summary(filterset, summary):
     """Turn the summary's facet rows into {filter: {option: count}}, like facet_counts()."""
-    from .vocabulary import vocabulary
-
-    terms = vocabulary()
+    terms = filterset.terms
     counts = {}
     for name in RELATION_FACETS:
         slug_of = {item["id"]: item["slug"] for item in terms[name]}
@@ -872,7 +866,7 @@ def run(params):
 
     base = public_practices()
     filterset = PracticeFilter(params, queryset=base)
-    queryset = filterset.qs
+    filterset.is_valid()  # an invalid parameter is left out, with a note
     data = filterset.form.cleaned_data
     notes = []
     form = filterset.form
@@ -893,6 +887,7 @@ def run(params):
     if is_postgres():
         page, page_note, counts = _run_postgres(filterset, text, sort, params.get("page"))
     else:
+        queryset = filterset.qs
         if text:
             queryset = with_headline(rank(queryset, text), text)
         page, page_note = page_of(queryset.order_by(*ORDERINGS[sort]), params.get("page"))
