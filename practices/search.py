@@ -775,7 +775,7 @@ def related_practices(practice, theme_ids, limit=4):
         ids += [pk for (pk,) in found[: limit - len(ids)]]
         if len(ids) == limit:
             break
-    by_id = Practice.objects.select_related("city").in_bulk(ids)
+    by_id = Practice.objects.published().select_related("city").in_bulk(ids)
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
