@@ -143,6 +143,14 @@ def test_translations_are_searchable_on_postgres(client):
     assert practice.slug in [item.slug for item in response.context["outcome"].page]
 
 
+@pytest.mark.postgres
+def test_runs_with_debug_on(settings):
+    # DEBUG wraps database cursors in Django's debug cursor, whose COPY takes fewer arguments.
+    settings.DEBUG = True
+    generate(30, seed=2)
+    assert Practice.objects.filter(slug__startswith="synthetic-").count() == 30
+
+
 def translation_vectors():
     """{slug: translation_vector as text} of the synthetic practices, where the column exists."""
     with connection.cursor() as cursor:

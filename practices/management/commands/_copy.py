@@ -104,4 +104,5 @@ def copy(cursor, table, columns, data):
     quote = cursor.db.ops.quote_name
     sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     with cursor.db.wrap_database_errors:
-        cursor.copy_expert(sql, io.BytesIO(data), size=1 << 20)
+        # The buffer size goes by position: Django's debug cursor takes no keyword here.
+        cursor.copy_expert(sql, io.BytesIO(data), 1 << 20)
