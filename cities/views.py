@@ -12,12 +12,10 @@ from .models import City, Coalition
 @require_GET
 @cached_public_page
 def city_list(request):
-    counts = search.published_counts()["city"]
-    cities = list(
-        City.objects.select_related("coalition").order_by("coalition__name", "country", "name")
+    cities = search.with_published_counts(
+        City.objects.select_related("coalition").order_by("coalition__name", "country", "name"),
+        "city",
     )
-    for city in cities:
-        city.num_practices = counts.get(city.pk, 0)
     coalitions = []
     for coalition, coalition_cities in groupby(cities, key=lambda city: city.coalition):
         coalition_cities = list(coalition_cities)
@@ -56,10 +54,7 @@ def city_detail(request, slug):
 @cached_public_page
 def coalition_detail(request, slug):
     coalition = get_object_or_404(Coalition.objects.select_related("lead_city"), slug=slug)
-    counts = search.published_counts()["city"]
-    cities = list(coalition.cities.order_by("name"))
-    for city in cities:
-        city.num_practices = counts.get(city.pk, 0)
+    cities = search.with_published_counts(coalition.cities.order_by("name"), "city")
     page, note = search.page_of(
         search.public_practices().filter(city__coalition=coalition).order_by("-published_at", "pk"),
         request.GET.get("page"),

@@ -1,7 +1,7 @@
 """The public search's filters: one django-filter FilterSet whose form checks every parameter."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from . import search
@@ -90,29 +90,6 @@ class PracticeFilter(django_filters.FilterSet):
         ids = self.selected_ids(name, value)
         links = through.objects.filter(practice_id=OuterRef("pk"), **{f"{column}__in": ids})
         return queryset.filter(Exists(links))
-
-    def facet_conditions(self):
-        """Return {facet filter: the condition a practice meets} for each facet filter in use.
-
-        The search on PostgreSQL computes these once per practice and counts every facet from
-        them in one query, instead of re-filtering once per facet.
-        """
-        conditions = {}
-        for name in FACETS:
-            value = self.form.cleaned_data.get(name)
-            if not value:
-                continue
-            if name in RELATION_FILTERS:
-                through, column = RELATION_FILTERS[name]
-                ids = self.selected_ids(name)
-                # IN (uncorrelated subquery) is hashed once, where EXISTS would run per row.
-                linked = through.objects.filter(**{f"{column}__in": ids}).values("practice_id")
-                conditions[name] = Q(pk__in=linked)
-            elif name == "language":
-                conditions[name] = Q(available_languages__contains=f",{value},")
-            else:
-                conditions[name] = Q(**{self.filters[name].field_name: value})
-        return conditions
 
     def filter_language(self, queryset, name, value):
         # Its own language or any of its translations.

@@ -76,7 +76,8 @@ TEXT_FIELDS = [
     "partners",
     "resources",
 ]
-SUGGESTION_WORDS_SECONDS = 24 * 3600
+# How long what is read once per generation of the public content is kept at most.
+PER_GENERATION_SECONDS = 24 * 3600
 # Private-use characters mark highlights inside PostgreSQL's output, which is then escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
 
@@ -380,6 +381,19 @@ def suggest(text):
     return " ".join(corrected) if changed else None
 
 
+def read_per_generation(name, compute):
+    """Return compute()'s value, computed once per change of what the public sees (the page
+    cache's generation) and shared through the cache."""
+    from iccar_portal.page_cache import generation
+
+    key = f"practices:{name}:{generation()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, PER_GENERATION_SECONDS)
+    return value
+
+
 def suggestion_words():
     """Return {folded word: word as written} from city names and published titles.
 
@@ -387,20 +401,19 @@ def suggestion_words():
     search of the titles took hundreds of milliseconds at 100,000 practices, because so many
     titles share words, where the distinct words are a few thousand at most.
     """
-    from cities.models import City
-    from iccar_portal.page_cache import generation
+    return read_per_generation("suggestion-words", _read_suggestion_words)
 
-    key = f"practices:suggestion-words:{generation()}"
-    words = cache.get(key)
-    if words is None:
-        words = {}
-        names = City.objects.values_list("name", flat=True).iterator()
-        titles = Practice.objects.published().values_list("title", flat=True).iterator()
-        for name in itertools.chain(names, titles):
-            for word in WORD.findall(name):
-                if len(word) > 2:
-                    words.setdefault(fold(word), word)
-        cache.set(key, words, SUGGESTION_WORDS_SECONDS)
+
+def _read_suggestion_words():
+    from cities.models import City
+
+    words = {}
+    names = City.objects.values_list("name", flat=True).iterator()
+    titles = Practice.objects.published().values_list("title", flat=True).iterator()
+    for name in itertools.chain(names, titles):
+        for word in WORD.findall(name):
+            if len(word) > 2:
+                words.setdefault(fold(word), word)
     return words
 
 
@@ -609,9 +622,6 @@ class Summary:
     rows: dict  # facet name → [(key, count)]
 
 
-# The filters of the search page (the sort is not one).
-FILTERS = ["q", "theme", "coalition", "country", "city", "role", "target", "language"]
-FILTERS += ["year_from", "year_to"]
 UNFILTERED_ORDERINGS = {
     "newest": ["-published_at", "practice_id"],
     "title": [Lower("title"), "practice_id"],
@@ -632,6 +642,29 @@ SORT_SQL = {
 }
 
 
+def entry_conditions(filterset):
+    """Return {facet filter: the condition a search entry meets} for each facet filter in use."""
+    from .filters import FACETS
+
+    conditions = {}
+    for name in FACETS:
+        value = filterset.form.cleaned_data.get(name)
+        if not value:
+            continue
+        if name in RELATION_FACETS:
+            # The entry's own array of ids: no lookup in the link table for each row.
+            conditions[name] = RawSQL(
+                f'"practices_searchentry"."{ENTRY_ARRAYS[name]}" && %s::bigint[]',
+                [filterset.selected_ids(name)],
+                BooleanField(),
+            )
+        elif name == "language":
+            conditions[name] = Q(available_languages__contains=f",{value},")
+        else:
+            conditions[name] = Q(**{filterset.filters[name].field_name: value})
+    return conditions
+
+
 def summarise(filterset, text, sort, number):
     """Count, count each facet's options and find one page's ids, in one query (PostgreSQL).
 
@@ -641,14 +674,7 @@ def summarise(filterset, text, sort, number):
     """
     from .filters import FACETS
 
-    conditions = filterset.facet_conditions()
-    for name in conditions.keys() & RELATION_FACETS.keys():
-        # The entry's own array of ids: no lookup in the link table for each row.
-        column = ENTRY_ARRAYS[name]
-        ids = filterset.selected_ids(name)
-        conditions[name] = RawSQL(
-            f'"practices_searchentry"."{column}" && %s::bigint[]', [ids], BooleanField()
-        )
+    conditions = entry_conditions(filterset)
     candidates = filterset.filtered_without(SearchEntry.objects.all(), {*FACETS, "sort"})
     data = filterset.form.cleaned_data
     only_filter = None
@@ -729,18 +755,15 @@ def summarise(filterset, text, sort, number):
 def everything_published():
     """Return the Summary of all published practices (no page), read once per change of
     what the public sees (the page cache's generation)."""
-    from iccar_portal.page_cache import generation
+    return read_per_generation("everything-published", _summarise_everything)
 
+
+def _summarise_everything():
     from .filters import PracticeFilter
 
-    key = f"practices:everything-published:{generation()}"
-    summary = cache.get(key)
-    if summary is None:
-        filterset = PracticeFilter({}, queryset=SearchEntry.objects.none())
-        filterset.form.is_valid()
-        summary = replace(summarise(filterset, "", "newest", 1), page_ids=[])
-        cache.set(key, summary, SUGGESTION_WORDS_SECONDS)
-    return summary
+    filterset = PracticeFilter({}, queryset=SearchEntry.objects.none())
+    filterset.is_valid()
+    return replace(summarise(filterset, "", "newest", 1), page_ids=[])
 
 
 def newest_ids(sort, number):
@@ -779,6 +802,15 @@ def related_practices(practice, theme_ids, limit=4):
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+def with_published_counts(items, kind):
+    """Return items (themes or cities) as a list, each with `num_practices` published."""
+    counts = published_counts()[kind]
+    items = list(items)
+    for item in items:
+        item.num_practices = counts.get(item.pk, 0)
+    return items
+
+
 def published_counts():
     """Return {"total": n, "theme": {id: n}, "city": {id: n}} for the published practices."""
     if is_postgres():
@@ -788,6 +820,10 @@ def published_counts():
             "theme": {int(key): n for key, n in summary.rows.get("theme", [])},
             "city": {int(key): n for key, n in summary.rows.get("city", [])},
         }
+    return read_per_generation("published-counts", _count_published)
+
+
+def _count_published():
     published = Practice.objects.published().order_by()
     links = Practice.themes.through.objects.filter(practice__status=Practice.Status.PUBLISHED)
     return {
@@ -814,7 +850,8 @@ def counts_from_summary(filterset, summary):
 def _run_postgres(filterset, text, sort, requested_page):
     """Return (page, note, counts) for the search page, in two queries and the page's own."""
     number, note = requested_page_number(requested_page)
-    unfiltered = not text and not any(filterset.form.cleaned_data.get(name) for name in FILTERS)
+    data = filterset.form.cleaned_data
+    unfiltered = not text and not any(value for name, value in data.items() if name != "sort")
     if unfiltered:
         # The most visited listing: its counts are those of everything published.
         summary = replace(everything_published(), page_ids=newest_ids(sort, number))

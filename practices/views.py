@@ -15,11 +15,7 @@ from .models import TRANSLATED_FIELDS, Practice, Theme, practice_language_for
 
 
 def themes_with_counts():
-    counts = search.published_counts()["theme"]
-    themes = list(Theme.objects.all())
-    for theme in themes:
-        theme.num_practices = counts.get(theme.pk, 0)
-    return themes
+    return search.with_published_counts(Theme.objects.all(), "theme")
 
 
 @require_GET

@@ -38,7 +38,6 @@ from practices.models import (
     OutgoingEmail,
     Practice,
     PracticeAttachment,
-    PracticeChange,
     PracticeImage,
     ReviewEvent,
 )
@@ -684,21 +683,29 @@ class FailingDisk:
         monkeypatch.setattr(default_storage, "save", save)
 
 
-@pytest.mark.parametrize("nth", [1, 2, 3])
-def test_disk_failing_while_storing_a_further_image(
-    nth, make_practice, officer, media_root, monkeypatch
-):
-    practice = make_practice(Status.DRAFT)
-    before = (practice.version, PracticeChange.objects.filter(practice=practice).count())
-    FailingDisk(monkeypatch, media_root, nth)
-    response = signed_in(officer).post(
-        reverse("members:image_add", args=[practice.pk]),
-        {"image-upload": png_upload(), "image-alt_text": "Volunteers at the desk"},
-    )
-    DRILLS["disk failing during an upload"] += 1
+# What each upload form posts, and where a stored file would be recorded.
+UPLOADS = {
+    "image": (
+        "members:image_add",
+        lambda: {"image-upload": png_upload(), "image-alt_text": "Volunteers at the desk"},
+        PracticeImage,
+    ),
+    "document": (
+        "members:attachment_add",
+        lambda: {"document-upload": pdf_upload(), "document-title": "Evaluation"},
+        PracticeAttachment,
+    ),
+}
+
+
+def upload_while_storage_fails(officer, practice, kind, media_root):
+    """Post an upload that the (already failing) storage cannot keep; check nothing is kept."""
+    url_name, data, model = UPLOADS[kind]
+    before = (practice.version, practice.changes.count())
+    response = signed_in(officer).post(reverse(url_name, args=[practice.pk]), data())
     # Nothing half-saved, whatever the answer.
     assert stored_files(media_root) == []
-    assert not PracticeImage.objects.filter(practice=practice).exists()
+    assert not model.objects.filter(practice=practice).exists()
     practice.refresh_from_db()
     assert (practice.version, practice.changes.count()) == before
     # The officer is told, on the page with the form.
@@ -706,21 +713,14 @@ def test_disk_failing_while_storing_a_further_image(
     assert "could not be stored" in response.content.decode().lower()
 
 
-def test_disk_failing_while_storing_a_document(make_practice, officer, media_root, monkeypatch):
+@pytest.mark.parametrize("kind, nth", [("image", 1), ("image", 2), ("image", 3), ("document", 1)])
+def test_disk_failing_while_storing_an_upload(
+    kind, nth, make_practice, officer, media_root, monkeypatch
+):
     practice = make_practice(Status.DRAFT)
-    before = (practice.version, practice.changes.count())
-    FailingDisk(monkeypatch, media_root, 1)
-    response = signed_in(officer).post(
-        reverse("members:attachment_add", args=[practice.pk]),
-        {"document-upload": pdf_upload(), "document-title": "Evaluation"},
-    )
+    FailingDisk(monkeypatch, media_root, nth)
+    upload_while_storage_fails(officer, practice, kind, media_root)
     DRILLS["disk failing during an upload"] += 1
-    assert stored_files(media_root) == []
-    assert not PracticeAttachment.objects.filter(practice=practice).exists()
-    practice.refresh_from_db()
-    assert (practice.version, practice.changes.count()) == before
-    assert response.status_code == 400, response.status_code
-    assert "could not be stored" in response.content.decode().lower()
 
 
 def test_disk_failing_while_storing_the_main_image(make_practice, officer, media_root, monkeypatch):
@@ -751,42 +751,13 @@ def object_store_error(failure):
 
 
 @pytest.mark.parametrize("failure", ["unreachable", "refusing"])
-def test_object_store_failing_while_storing_an_image(
-    failure, make_practice, officer, media_root, monkeypatch, caplog
+@pytest.mark.parametrize("kind, nth", [("image", 2), ("document", 1)])
+def test_object_store_failing_while_storing_an_upload(
+    kind, nth, failure, make_practice, officer, media_root, monkeypatch, caplog
 ):
     practice = make_practice(Status.DRAFT)
-    before = (practice.version, practice.changes.count())
-    FailingDisk(monkeypatch, media_root, 2, error=object_store_error(failure))
-    response = signed_in(officer).post(
-        reverse("members:image_add", args=[practice.pk]),
-        {"image-upload": png_upload(), "image-alt_text": "Volunteers at the desk"},
-    )
+    FailingDisk(monkeypatch, media_root, nth, error=object_store_error(failure))
+    upload_while_storage_fails(officer, practice, kind, media_root)
     DRILLS["object store failing during an upload"] += 1
-    assert stored_files(media_root) == []
-    assert not PracticeImage.objects.filter(practice=practice).exists()
-    practice.refresh_from_db()
-    assert (practice.version, practice.changes.count()) == before
-    assert response.status_code == 400, response.status_code
-    assert "could not be stored" in response.content.decode().lower()
     # The cause is in the log for whoever looks after the storage.
     assert any(record.exc_info for record in caplog.records if record.name == "practices.services")
-
-
-@pytest.mark.parametrize("failure", ["unreachable", "refusing"])
-def test_object_store_failing_while_storing_a_document(
-    failure, make_practice, officer, media_root, monkeypatch
-):
-    practice = make_practice(Status.DRAFT)
-    before = (practice.version, practice.changes.count())
-    FailingDisk(monkeypatch, media_root, 1, error=object_store_error(failure))
-    response = signed_in(officer).post(
-        reverse("members:attachment_add", args=[practice.pk]),
-        {"document-upload": pdf_upload(), "document-title": "Evaluation"},
-    )
-    DRILLS["object store failing during an upload"] += 1
-    assert stored_files(media_root) == []
-    assert not PracticeAttachment.objects.filter(practice=practice).exists()
-    practice.refresh_from_db()
-    assert (practice.version, practice.changes.count()) == before
-    assert response.status_code == 400, response.status_code
-    assert "could not be stored" in response.content.decode().lower()

@@ -104,46 +104,12 @@ FIELDS = {
     48: "search: page",
     49: "login: next",
 }
-PRACTICE_FIELDS = {
-    1: "title",
-    2: "summary",
-    3: "context",
-    4: "implementation",
-    5: "results",
-    6: "why_it_works",
-    7: "challenges",
-    8: "transferability",
-    9: "partners",
-    10: "resources",
-    11: "links",
-    12: "image_alt",
-    13: "contact_name",
-    14: "contact_role",
-}
+# The practice's own fields (1–14), its translation's (19–27) and the search parameters (38–48).
+PRACTICE_FIELDS = {number: FIELDS[number] for number in range(1, 15)}
 TRANSLATION_FIELDS = {
-    19: "title",
-    20: "summary",
-    21: "context",
-    22: "implementation",
-    23: "results",
-    24: "why_it_works",
-    25: "challenges",
-    26: "transferability",
-    27: "resources",
+    number: FIELDS[number].removeprefix("translation: ") for number in range(19, 28)
 }
-SEARCH_PARAMETERS = {
-    38: "q",
-    39: "theme",
-    40: "coalition",
-    41: "country",
-    42: "city",
-    43: "role",
-    44: "target",
-    45: "year_from",
-    46: "language",
-    47: "sort",
-    48: "page",
-}
+SEARCH_PARAMETERS = {number: FIELDS[number].removeprefix("search: ") for number in range(38, 49)}
 PRIVATE_NOTES = {29, 31}
 # Characters a quoted e-mail local part may hold (no space, no quote, no backslash, ASCII).
 QUOTABLE = re.compile(r"^[\x21\x23-\x5b\x5d-\x7e]+$")
