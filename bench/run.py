@@ -387,7 +387,7 @@ def search_latencies(args, connection):
     from django.utils import translation
 
     from practices import search
-    from practices.vocabulary import forget
+    from practices.search.options import forget_filter_options as forget
 
     forget()
     level = synthetic_count()
@@ -461,7 +461,7 @@ def page_queries():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from practices.vocabulary import forget
+    from practices.search.options import forget_filter_options as forget
 
     client = Client()
     pages = public_pages()
@@ -763,7 +763,7 @@ def render(report):
         lines.append("")
     http = report["http"]
     cache_note = (
-        f"The page cache (`iccar_portal/page_cache.py`) is switched with `PAGE_CACHE_SECONDS`: "
+        f"The page cache (`core/page_cache.py`) is switched with `PAGE_CACHE_SECONDS`: "
         f"0 for “uncached”, {PAGE_CACHE_ON} for “cached”; the shared cache is "
         + (f"Redis (`{report['redis']}`)" if report["redis"] else "each worker's own memory")
         + " in both. The last column is the `X-Page-Cache` header of a request made after the "

@@ -18,5 +18,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
-# Whether the project has a page cache to measure both ways (iccar_portal/page_cache.py).
+# Whether the project has a page cache to measure both ways (core/page_cache.py).
 HAS_PAGE_CACHE = "PAGE_CACHE_SECONDS" in globals()

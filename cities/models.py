@@ -44,7 +44,7 @@ class Coalition(models.Model):
         return self.short_name or self.name
 
     def get_absolute_url(self):
-        return reverse("cities:coalition_detail", kwargs={"slug": self.slug})
+        return reverse("public:coalition_detail", kwargs={"slug": self.slug})
 
 
 class CityQuerySet(models.QuerySet):
@@ -112,7 +112,7 @@ class City(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("cities:city_detail", kwargs={"slug": self.slug})
+        return reverse("public:city_detail", kwargs={"slug": self.slug})
 
 
 class CityOfficerQuerySet(models.QuerySet):

@@ -42,10 +42,10 @@ class PageSitemap(Sitemap):
 
     def items(self):
         return [
-            "practices:home",
-            "practices:practice_list",
-            "practices:theme_list",
-            "cities:city_list",
+            "public:home",
+            "public:practice_list",
+            "public:theme_list",
+            "public:city_list",
         ]
 
     def location(self, name):

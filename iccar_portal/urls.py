@@ -1,18 +1,15 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from cities.forms import AccountPasswordResetForm
-from practices.views import robots_txt
+from core.admin_tools import SafeAutocompleteJsonView, view_on_site_for_editors
 
-from .admin_tools import SafeAutocompleteJsonView, view_on_site_for_editors
 from .languages import switch_language
 from .sitemaps import SITEMAPS
-from .views import healthz
+from .views import healthz, robots_txt
 
 admin.site.site_header = _("ICCAR Good Practices — editors")
 admin.site.site_title = _("ICCAR editors")
@@ -39,15 +36,9 @@ urlpatterns += i18n_patterns(
         name="admin_autocomplete",
     ),
     path("admin/", admin.site.urls),
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=AccountPasswordResetForm),
-        name="password_reset",
-    ),
-    path("accounts/", include("django.contrib.auth.urls")),
-    path("members/", include("practices.member_urls")),
-    path("", include("practices.urls")),
-    path("", include("cities.urls")),
+    path("accounts/", include("members.account_urls")),
+    path("members/", include("members.urls")),
+    path("", include("public.urls")),
     prefix_default_language=False,
 )
 

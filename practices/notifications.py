@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cities.models import CityOfficer
+from core.editors import EDITORS_GROUP
 
-from .models import EDITORS_GROUP, OutgoingEmail
+from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5

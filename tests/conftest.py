@@ -1,8 +1,9 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from core.editors import EDITORS_GROUP
 from practices import services
-from practices.models import EDITORS_GROUP, Practice
+from practices.models import Practice
 from tests.cities.factories import CityFactory, CityOfficerFactory, UserFactory
 from tests.practices.factories import PracticeFactory
 
@@ -21,6 +22,15 @@ def empty_cache():
     yield
     cache.clear()
     translation.activate("en")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files of this test go to its own empty folder."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    return root
 
 
 @pytest.fixture

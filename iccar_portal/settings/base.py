@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "iccar_portal",
     "cities",
     "practices",
+    "members",
+    "public",
+    "backups",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -196,11 +200,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "members:dashboard"
-LOGOUT_REDIRECT_URL = "practices:home"
+LOGOUT_REDIRECT_URL = "public:home"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "cities.backends.OfficerAwareBackend",
+    "members.backends.OfficerAwareBackend",
 ]
 # Failed logins lock the account name and, separately, the address they come from.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
@@ -217,7 +221,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "iccar_portal.cache.ReusedClientRedisCache",
+            "BACKEND": "core.redis_cache.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "iccar",
             "TIMEOUT": 3600,

@@ -45,17 +45,17 @@ class Site:
 
 
 def _search(query):
-    return f"{reverse('practices:practice_list')}?{urlencode({'q': query})}"
+    return f"{reverse('public:practice_list')}?{urlencode({'q': query})}"
 
 
 PAGES = [
-    ("home", lambda site: reverse("practices:home")),
+    ("home", lambda site: reverse("public:home")),
     ("search with results", lambda site: _search(site.search_word)),
     ("search without results", lambda site: _search("zzzzunknown")),
     ("practice", lambda site: site.practice.get_absolute_url()),
-    ("theme list", lambda site: reverse("practices:theme_list")),
+    ("theme list", lambda site: reverse("public:theme_list")),
     ("theme", lambda site: site.theme.get_absolute_url()),
-    ("city list", lambda site: reverse("cities:city_list")),
+    ("city list", lambda site: reverse("public:city_list")),
     ("city", lambda site: site.city.get_absolute_url()),
     ("coalition", lambda site: site.coalition.get_absolute_url()),
 ]

@@ -254,7 +254,7 @@ def test_logging_out_takes_a_post_and_returns_home(client, officer):
     client.force_login(officer)
     response = client.post(reverse("logout"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("practices:home")
+    assert response["Location"] == reverse("public:home")
     assert not is_logged_in(client)
 
 

@@ -10,8 +10,8 @@ from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cities import services
 from cities.models import CityOfficer
+from members import invitations as services
 from tests.cities.factories import CityFactory, CityOfficerFactory, UserFactory
 from tests.cities.test_accounts import (
     MEMBERS,

@@ -100,7 +100,7 @@ def test_a_process_never_serves_its_own_copy_of_a_page_after_the_shared_cache_is
 ):
     from django.core.cache import cache
 
-    from iccar_portal import page_cache as page_cache_module
+    from core import page_cache as page_cache_module
     from practices.models import Practice
 
     visitor = Client()
@@ -181,7 +181,7 @@ def test_error_pages_render_without_the_database(status, text):
 
 
 def test_the_redis_cache_keeps_one_client_and_works_like_djangos():
-    from iccar_portal.cache import ReusedClientRedisCache
+    from core.redis_cache import ReusedClientRedisCache
 
     redis = pytest.importorskip("redis")
     cache = ReusedClientRedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": "iccar-test"})

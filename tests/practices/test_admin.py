@@ -3,8 +3,9 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from core.editors import EDITORS_GROUP
 from practices.admin import REVIEW_ACTIONS
-from practices.models import EDITORS_GROUP, Practice, ReviewEvent
+from practices.models import Practice, ReviewEvent
 
 Status = Practice.Status
 pytestmark = pytest.mark.django_db

@@ -19,8 +19,8 @@ from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
+from core.editors import EDITORS_GROUP
 from practices.models import (
-    EDITORS_GROUP,
     OutgoingEmail,
     Practice,
     PracticeChange,

@@ -43,6 +43,7 @@ from practices.models import (
 )
 from tests.practices.test_concurrency import flashed
 from tests.practices.test_properties import edit_form_data, report
+from tests.storage import stored_files
 
 Status = Practice.Status
 TRANSACTIONAL = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -67,18 +68,6 @@ def _figures(request):
         total = sum(DRILLS.values())
         summary = ", ".join(f"{name} {count}" for name, count in sorted(DRILLS.items()))
         report(request, "fault drills", total, f"fault drills: {total} ({summary})")
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
-def stored_files(root):
-    return sorted(p.relative_to(root).as_posix() for p in Path(root).rglob("*") if p.is_file())
 
 
 def signed_in(user):

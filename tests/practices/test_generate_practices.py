@@ -7,11 +7,11 @@ from django.urls import reverse
 
 from cities.models import City
 from practices.models import Practice, PracticeTranslation
-from practices.search import search_extra_for
+from practices.search.index import search_extra_for
 from tests.practices.factories import PracticeFactory
 
 pytestmark = pytest.mark.django_db
-URL = reverse("practices:practice_list")
+URL = reverse("public:practice_list")
 SYNTHETIC = {"slug__startswith": "synthetic-"}
 
 
@@ -166,8 +166,8 @@ def translation_vectors():
 
 @pytest.mark.postgres
 def test_copy_writes_what_bulk_create_and_the_signals_write(monkeypatch):
-    from practices.management.commands import generate_practices
-    from practices.signals import refresh_languages
+    from demo.management.commands import generate_practices
+    from practices.search.index import refresh_languages
 
     generate(120, seed=5)
     copied, copied_vectors = snapshot(), translation_vectors()

@@ -32,14 +32,14 @@ def public_and_hidden(make_practice):
 def public_urls(public):
     city = public.city
     return [
-        reverse("practices:home"),
-        reverse("practices:practice_list"),
-        reverse("practices:practice_list") + "?q=secret",
-        reverse("practices:practice_list") + "?theme=housing",
+        reverse("public:home"),
+        reverse("public:practice_list"),
+        reverse("public:practice_list") + "?q=secret",
+        reverse("public:practice_list") + "?theme=housing",
         public.get_absolute_url(),
-        reverse("practices:theme_list"),
-        reverse("practices:theme_detail", args=["housing"]),
-        reverse("cities:city_list"),
+        reverse("public:theme_list"),
+        reverse("public:theme_detail", args=["housing"]),
+        reverse("public:city_list"),
         city.get_absolute_url(),
         city.coalition.get_absolute_url(),
         reverse("sitemap"),
@@ -53,10 +53,10 @@ def test_no_public_page_shows_or_counts_unpublished_practices(client, public_and
         assert "Secret practice" not in content, url
         for practice in hidden.values():
             assert practice.slug not in content, url
-    theme_page = client.get(reverse("practices:theme_detail", args=["housing"]))
+    theme_page = client.get(reverse("public:theme_detail", args=["housing"]))
     assert theme_page.context["page"].paginator.count == 1
-    assert client.get(reverse("practices:home")).context["figures"]["practices"] == 1
-    city_list = client.get(reverse("cities:city_list")).content.decode()
+    assert client.get(reverse("public:home")).context["figures"]["practices"] == 1
+    city_list = client.get(reverse("public:city_list")).content.decode()
     assert "(1 practice)" in city_list
     # Signed in as the city's officer, the public pages still show only what is public.
     client.force_login(officer)
@@ -145,7 +145,7 @@ def test_practice_page_query_budget(client, make_practice, django_assert_max_num
 
 
 def test_home_shows_themes_with_counts_promising_latest_and_figures(client, public_and_hidden):
-    response = client.get(reverse("practices:home"))
+    response = client.get(reverse("public:home"))
     content = response.content.decode()
     assert response.context["figures"]["practices"] == 1
     assert len(response.context["themes"]) == 10
@@ -156,12 +156,12 @@ def test_home_shows_themes_with_counts_promising_latest_and_figures(client, publ
 
 
 def test_theme_page_lists_commitments_mapped_to_it(client, db):
-    content = client.get(reverse("practices:theme_detail", args=["housing"])).content.decode()
+    content = client.get(reverse("public:theme_detail", args=["housing"])).content.decode()
     assert "Fair Access to Housing" in content  # ECCAR's seventh commitment
 
 
 def test_city_list_groups_by_coalition_and_country(client, public_and_hidden):
-    response = client.get(reverse("cities:city_list"))
+    response = client.get(reverse("public:city_list"))
     groups = response.context["coalitions"]
     assert groups and all(group["countries"] for group in groups)
 
@@ -187,7 +187,7 @@ def test_unknown_slugs_are_404(client, db, url):
 
 
 def test_public_pages_refuse_post(client, db):
-    assert client.post(reverse("practices:practice_list")).status_code == 405
+    assert client.post(reverse("public:practice_list")).status_code == 405
 
 
 def test_error_pages_use_the_site_layout(rf, db):

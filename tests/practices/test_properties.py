@@ -32,8 +32,8 @@ from hypothesis.stateful import (
 )
 
 from cities.models import Coalition
-from practices import search, services
-from practices.filters import PracticeFilter
+from core.pagination import PAGE_SIZE
+from practices import services
 from practices.models import (
     CityRole,
     OutgoingEmail,
@@ -46,14 +46,16 @@ from practices.models import (
     TargetGroup,
     Theme,
 )
+from practices.models.matching import has_words
+from practices.search.filters import PracticeFilter
+from practices.search.options import filter_options as vocabulary
 from practices.snapshots import practice_snapshot
-from practices.vocabulary import vocabulary
 from tests.cities.factories import CityFactory, CityOfficerFactory
 from tests.practices.factories import PracticeFactory
 
 Status = Practice.Status
 RevisionStatus = PracticeRevision.Status
-URL = reverse("practices:practice_list")
+URL = reverse("public:practice_list")
 TOTAL = re.compile(r'<h2 id="results-heading">(\d+) practices? found</h2>')
 
 # Examples per test, chosen so that the whole file stays under a minute on two busy cores.
@@ -188,8 +190,8 @@ def expected_results(params):
     data = form.cleaned_data
     candidates = Practice.objects.published().select_related("city__coalition")
     text = data.get("q") or ""
-    if text and search.has_words(text):
-        candidates = search.match(candidates, text)
+    if text and has_words(text):
+        candidates = candidates.matching(text)
     matched = []
     for practice in candidates.prefetch_related("themes", "city_roles", "target_groups"):
         related = {
@@ -299,8 +301,8 @@ def test_random_search_parameters_never_fail_and_count_right(catalogue, request)
         outcome = response.context["outcome"]
         listed = [practice.pk for practice in outcome.page.object_list]
         assert set(listed) <= expected
-        start = (outcome.page.number - 1) * search.PAGE_SIZE
-        assert len(listed) == max(0, min(search.PAGE_SIZE, total - start))
+        start = (outcome.page.number - 1) * PAGE_SIZE
+        assert len(listed) == max(0, min(PAGE_SIZE, total - start))
         if total:
             ran["with results"] += 1
             assert response.content.decode().count('<article class="card"') == len(listed)
@@ -773,7 +775,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.changed = False
         WorkflowMachine.steps["public checks"] += 1
         for model in self.practices:
-            response = Client().get(reverse("practices:practice_detail", args=[model.slug]))
+            response = Client().get(reverse("public:practice_detail", args=[model.slug]))
             published = model.status == Status.PUBLISHED
             if published:
                 assert response.status_code == 200

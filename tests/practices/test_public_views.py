@@ -44,7 +44,7 @@ def test_awaiting_review_and_for_city(one_of_each, other_city):
     assert Practice.objects.for_city(other_city).count() == 0
 
 
-@pytest.mark.parametrize("url_name", ["practices:home", "practices:practice_list"])
+@pytest.mark.parametrize("url_name", ["public:home", "public:practice_list"])
 def test_lists_show_only_published(client, one_of_each, url_name):
     content = client.get(reverse(url_name)).content.decode()
     assert "Practice in state published" in content

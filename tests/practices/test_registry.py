@@ -22,10 +22,11 @@ from django.db import connection
 from django.urls import reverse
 from PIL import Image
 
+from backups.registry import REGISTRY_MODELS, _Restore
 from cities.models import City, CityOfficer, Coalition
+from core.editors import EDITORS_GROUP
 from practices import services
 from practices.models import (
-    EDITORS_GROUP,
     CityRole,
     Commitment,
     OutgoingEmail,
@@ -39,25 +40,15 @@ from practices.models import (
     TargetGroup,
     Theme,
 )
-from practices.registry import REGISTRY_MODELS, _Restore
 from practices.uploads import prepare_image
 from tests.cities.factories import CityFactory, CityOfficerFactory, CoalitionFactory, UserFactory
 from tests.practices.factories import PracticeFactory
 
 Status = Practice.Status
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 PASSWORD = "a-strong-password-42"  # what UserFactory sets
 PAST = datetime(2019, 3, 4, 5, 6, 7, 891011, tzinfo=UTC)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Each test stores into its own empty folder."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
 
 
 def stored_files(root):
@@ -406,7 +397,7 @@ def wipe(media_root, *, keep_files=False):
 
 
 def search_titles(client, text):
-    response = client.get(reverse("practices:practice_list"), {"q": text})
+    response = client.get(reverse("public:practice_list"), {"q": text})
     assert response.status_code == 200
     return sorted(practice.title for practice in response.context["outcome"].page)
 

@@ -9,14 +9,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cities.models import Coalition
-from practices import search
+from core.pagination import PAGE_SIZE
+from practices import search, selectors
 from practices.models import CityRole, Practice, SearchEntry, TargetGroup, Theme
+from practices.search.facets import facet_counts
+from practices.search.results import ORDERINGS
 from tests.cities.factories import CityFactory
 from tests.practices.factories import PracticeFactory
 
 Status = Practice.Status
 pytestmark = pytest.mark.django_db
-URL = reverse("practices:practice_list")
+URL = reverse("public:practice_list")
 
 
 def titles(response):
@@ -425,10 +428,10 @@ class TestPostgresFullText:
     def test_one_query_counts_like_one_query_per_facet(self, catalogue, query):
         # summarise() on the search entries against facet_counts() on the practices (the
         # SQLite way, which also runs on PostgreSQL): every count and the results the same.
-        from practices.filters import PracticeFilter
+        from practices.search.filters import PracticeFilter
 
         outcome = search.run(QueryDict(query))
-        base = search.public_practices()
+        base = selectors.public_practices()
         filterset = PracticeFilter(QueryDict(query), queryset=base)
         assert outcome.total == filterset.qs.count()
         if outcome.total:
@@ -438,9 +441,9 @@ class TestPostgresFullText:
                 }
                 for facet in outcome.facets
             }
-            assert shown == search.facet_counts(filterset, base)
+            assert shown == facet_counts(filterset, base)
         if outcome.sort != "relevance":
-            expected = filterset.qs.order_by(*search.ORDERINGS[outcome.sort])[: search.PAGE_SIZE]
+            expected = filterset.qs.order_by(*ORDERINGS[outcome.sort])[:PAGE_SIZE]
             assert [p.pk for p in outcome.page.object_list] == [p.pk for p in expected]
 
     def test_search_entries_follow_the_practices(self, catalogue):

@@ -41,23 +41,13 @@ from practices.uploads import (
     store_image,
     store_pdf,
 )
+from tests.storage import stored_files
+
+pytestmark = pytest.mark.usefixtures("media_root")
 
 HEX = "[0-9a-f]{32}"
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Each test stores into its own empty folder."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
-def stored_files(root):
-    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
 
 
 # Inputs

@@ -824,8 +824,8 @@ def test_the_same_answers_under_another_language_prefix(world, people):
     draft, published = world["practices"][Status.DRAFT], world["practices"][Status.PUBLISHED]
     checked = 0
     for name, args, expected in [
-        ("practices:practice_detail", [published.slug], 200),
-        ("practices:practice_detail", [draft.slug], 404),
+        ("public:practice_detail", [published.slug], 200),
+        ("public:practice_detail", [draft.slug], 404),
         ("members:dashboard", [], 302),
         ("members:practice", [draft.pk], 302),
         ("members:practice_edit", [draft.pk], 302),

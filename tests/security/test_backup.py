@@ -29,14 +29,6 @@ ESCAPING_NAMES = [
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
-@pytest.fixture
 def archive(make_practice, media_root, tmp_path):
     make_practice(Status.PUBLISHED)
     path = tmp_path / "exported" / "registry.zip"

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cities.models import CityOfficer
-from practices.models import Practice, PracticeRevision, PracticeTranslation
-from practices.snapshots import CONTENT_FIELDS, RELATED_FIELDS
+from practices.models import CLASSIFICATION_FIELDS as RELATED_FIELDS
+from practices.models import CONTENT_FIELDS, Practice, PracticeRevision, PracticeTranslation
 
 from .conftest import complete_form, fingerprint, pdf_file, png_file
 from .html_checks import form_data

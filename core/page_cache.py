@@ -1,0 +1,131 @@
+"""Whole-page cache for anonymous visitors of the public pages.
+
+Pages are stored with a "generation" number; any change to what the public can see (a
+practice published, archived or edited, a theme or city renamed) moves to a new generation,
+so every cached page is out of date at once — invalidation, not expiry. Signed-in people never
+get a cached page, and a response that sets a cookie is never stored.
+
+Each process also keeps the pages it served last, by generation: a hit then costs one small
+read of the generation from the shared cache instead of fetching the whole page from it.
+"""
+
+import pickle
+import threading
+import time
+from collections import OrderedDict
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import translation
+
+GENERATION_KEY = "public-pages:generation"
+# How long a value read once per generation (read_per_generation) is kept at most.
+PER_GENERATION_SECONDS = 24 * 3600
+# Pages kept in each process (about 50 kB each at most).
+LOCAL_PAGES = 300
+# Cookies that make a page personal: a session (signed in, or messages) or pending messages.
+PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages", settings.CSRF_COOKIE_NAME}
+
+
+def generation():
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = _start_generations()
+    return value
+
+
+def _start_generations():
+    # From the clock, not 1: after the shared cache is emptied (a Redis restart), a process's
+    # own pages of an earlier generation must never match the new one.
+    cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    return cache.get(GENERATION_KEY)
+
+
+def forget_public_pages(**kwargs):
+    """Start a new generation: every cached public page is out of date."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        _start_generations()
+
+
+def public_content_changed(**kwargs):
+    """Forget cached public pages now and, for requests racing the commit, once more after it.
+
+    Takes the keyword arguments of a model signal, so it can be connected as a receiver too.
+    """
+    forget_public_pages()
+    transaction.on_commit(forget_public_pages)
+
+
+def read_per_generation(name, compute):
+    """Return compute()'s value, computed once per generation of the public content and shared
+    through the cache: counts, facets and word lists that only change when the content does."""
+    key = f"per-generation:{name}:{generation()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, PER_GENERATION_SECONDS)
+    return value
+
+
+class LocalPages:
+    """The pages this process served last, pickled, by (generation, key)."""
+
+    def __init__(self, size):
+        self.size, self.pages, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            data = self.pages.get(key)
+            if data is not None:
+                self.pages.move_to_end(key)
+        # A fresh copy for each request: middleware adds headers to the response it returns.
+        return pickle.loads(data) if data is not None else None
+
+    def set(self, key, response):
+        data = pickle.dumps(response, pickle.HIGHEST_PROTOCOL)
+        with self.lock:
+            self.pages[key] = data
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
+local_pages = LocalPages(LOCAL_PAGES)
+
+
+def cached_public_page(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if (
+            not seconds
+            or request.method not in ("GET", "HEAD")
+            or PERSONAL_COOKIES & set(request.COOKIES)
+        ):
+            return view(request, *args, **kwargs)
+        key = f"public-pages:{translation.get_language()}:{request.get_full_path()}"
+        current = generation()
+        response = local_pages.get((current, key))
+        if response is None:
+            # Stored with the generation it was made in: a page of an older one is out of date.
+            stored = cache.get(key)
+            if stored is not None and stored[0] == current:
+                response = stored[1]
+                local_pages.set((current, key), response)
+        if response is not None:
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200 and not response.cookies:
+            cache.set(key, (current, response), seconds)
+            local_pages.set((current, key), response)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapper

@@ -1,0 +1,227 @@
+"""The officers' forms. Only fields officers own are here: status, city, the editors' highlight
+and notes, and timestamps cannot be set through them, whatever a request carries."""
+
+from urllib.parse import urlsplit
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import CityOfficer
+from practices import uploads
+from practices.models import (
+    CONTACT_FIELDS,
+    SECTIONS,
+    TRANSLATED_FIELDS,
+    Commitment,
+    Practice,
+    PracticeAttachment,
+    PracticeImage,
+    PracticeTranslation,
+)
+from practices.snapshots import content_from_form
+
+# In the order of a good write-up.
+OFFICER_FIELDS = [
+    "title",
+    "summary",
+    "themes",
+    "city_roles",
+    "target_groups",
+    "commitments",
+    *SECTIONS,
+    "partners",
+    "start_year",
+    "end_year",
+    "resources",
+    "language",
+    "links",
+    "image_alt",
+    *CONTACT_FIELDS,
+]
+
+HELP_FOR_OFFICERS = {
+    "title": _("A short, specific name another city would recognise, e.g. “Fair-housing audits”."),
+    "summary": _(
+        "In two or three sentences: what the city did, for whom, and what it achieved. "
+        "Plain text, 600 characters at most."
+    ),
+    "context": _("The problem the practice answers: who was affected, and how you knew."),
+    "implementation": _(
+        "What was done, step by step: who led it, with whom, how long it took. "
+        "Write it so another city could follow it without asking you."
+    ),
+    "results": _(
+        "What changed, with figures where you have them. If final results are not known yet, "
+        "give the preliminary ones and say when you expect more."
+    ),
+    "why_it_works": _("The two or three factors that made it succeed."),
+    "challenges": _("What was difficult, what did not work, and what you would do differently."),
+    "transferability": _(
+        "What another city would need to adopt it: people, budget, partners, law."
+    ),
+    "links": _(
+        "Web pages about the practice, one address per line. A link is not an answer: "
+        "everything important must be in the text above."
+    ),
+}
+
+
+class PracticeForm(forms.ModelForm):
+    """The officer's write-up of a practice, with the version it was opened on (and, for an
+    update of a published practice, the public version it started from)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reply = forms.CharField(
+        label=_("Your note to the editors"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Sent with your submission: for example, what you changed since their message."
+        ),
+    )
+
+    class Meta:
+        model = Practice
+        fields = OFFICER_FIELDS
+        widgets = {
+            "themes": forms.CheckboxSelectMultiple,
+            "city_roles": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "commitments": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 4, "maxlength": 600}),
+            "context": forms.Textarea(attrs={"rows": 6}),
+            "implementation": forms.Textarea(attrs={"rows": 8}),
+            "results": forms.Textarea(attrs={"rows": 6}),
+            "why_it_works": forms.Textarea(attrs={"rows": 4}),
+            "challenges": forms.Textarea(attrs={"rows": 4}),
+            "transferability": forms.Textarea(attrs={"rows": 4}),
+            "partners": forms.Textarea(attrs={"rows": 3}),
+            "resources": forms.Textarea(attrs={"rows": 2}),
+            "links": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, city, allow_image=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, text in HELP_FOR_OFFICERS.items():
+            self.fields[name].help_text = text
+        # Commitments of the city's own coalition only.
+        self.fields["commitments"].queryset = Commitment.objects.filter(
+            coalition_id=city.coalition_id
+        ).select_related("coalition")
+        if allow_image:
+            self.fields["image"] = uploads.ImageUploadField(
+                label=_("Main image"),
+                required=False,
+                help_text=_("JPEG, PNG or WebP, at most 10 MB. Describe it in the next field."),
+            )
+            self.order_fields([*OFFICER_FIELDS[: OFFICER_FIELDS.index("image_alt")], "image"])
+
+    def clean_links(self):
+        check = URLValidator(schemes=["http", "https"])
+        lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+        for line in lines:
+            try:
+                check(line)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(link)s” is not a web address starting with https:// or http://."),
+                    params={"link": line[:80]},
+                ) from None
+        return "\n".join(lines)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("The end year cannot come before the start year."))
+        return data
+
+    def content(self):
+        """Return the content to save, classifications by id."""
+        return content_from_form(self.cleaned_data)
+
+
+class PracticeImageForm(forms.ModelForm):
+    prefix = "image"
+
+    class Meta:
+        model = PracticeImage
+        fields = ["alt_text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upload"] = uploads.ImageUploadField(
+            label=_("Image"), help_text=_("JPEG, PNG or WebP, at most 10 MB.")
+        )
+        self.order_fields(["upload", "alt_text"])
+
+
+class PracticeAttachmentForm(forms.ModelForm):
+    prefix = "document"
+
+    class Meta:
+        model = PracticeAttachment
+        fields = ["title"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upload"] = uploads.PdfUploadField(
+            label=_("PDF file"), help_text=_("A report or an evaluation, at most 20 MB.")
+        )
+        self.order_fields(["upload", "title"])
+
+
+class PracticeTranslationForm(forms.ModelForm):
+    """The practice's text in another language; empty sections show the original."""
+
+    class Meta:
+        model = PracticeTranslation
+        fields = TRANSLATED_FIELDS
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4, "maxlength": 600}),
+            "context": forms.Textarea(attrs={"rows": 5}),
+            "implementation": forms.Textarea(attrs={"rows": 6}),
+            "results": forms.Textarea(attrs={"rows": 5}),
+            "why_it_works": forms.Textarea(attrs={"rows": 3}),
+            "challenges": forms.Textarea(attrs={"rows": 3}),
+            "transferability": forms.Textarea(attrs={"rows": 3}),
+            "resources": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class AccountForm(forms.ModelForm):
+    """The officer's own settings: the language of the e-mails they receive."""
+
+    class Meta:
+        model = CityOfficer
+        fields = ["preferred_language"]
+
+
+class AccountPasswordResetForm(PasswordResetForm):
+    """Django's reset form, which also reaches invited officers who never set a password, and
+    whose link always points at the site's configured address.
+
+    Django skips accounts without a usable password; an officer whose invitation link expired
+    is exactly such an account, and must be able to get a fresh link on their own.
+    """
+
+    def get_users(self, email):
+        email_field = get_user_model().get_email_field_name()
+        users = get_user_model()._default_manager.filter(
+            **{f"{email_field}__iexact": email, "is_active": True}
+        )
+        return (user for user in users if getattr(user, email_field).lower() == email.lower())
+
+    def save(self, *args, **kwargs):
+        """Send the link to SITE_URL, never to the host or scheme the request claimed: a
+        forged Host header must not send an officer's reset token to another address."""
+        site = urlsplit(settings.SITE_URL)
+        # The template writes {{ protocol }}://{{ domain }}{% url … %}, as SITE_URL + reverse().
+        kwargs["domain_override"] = site.netloc + site.path
+        kwargs["use_https"] = site.scheme == "https"
+        return super().save(*args, **kwargs)

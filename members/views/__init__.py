@@ -1,0 +1,1 @@
+"""The member area's pages, by what the officer is doing."""

@@ -1,0 +1,51 @@
+"""The practices domain's models, a module per noun. Import them from here."""
+
+from .classifications import CityRole, Commitment, TargetGroup, Theme
+from .content import (
+    CLASSIFICATION_FIELDS,
+    CONTACT_FIELDS,
+    CONTENT_FIELDS,
+    SEARCHED_FIELDS,
+    SECTIONS,
+    SUBMISSION_REQUIRED_FIELDS,
+    TRANSLATED_FIELDS,
+    WRITE_UP_FIELDS,
+)
+from .history import EVENT_STATES, PracticeChange, ReviewEvent
+from .media import PracticeAttachment, PracticeImage, practice_attachment_path
+from .outbox import OutgoingEmail
+from .practice import Practice, PracticeQuerySet, practice_image_path
+from .revisions import PracticeRevision, RevisionQuerySet
+from .search_entry import SearchEntry
+from .translations import TRANSLATION_LANGUAGES, PracticeTranslation, practice_language_for
+
+__all__ = [
+    "CLASSIFICATION_FIELDS",
+    "CONTACT_FIELDS",
+    "CONTENT_FIELDS",
+    "EVENT_STATES",
+    "SEARCHED_FIELDS",
+    "SECTIONS",
+    "SUBMISSION_REQUIRED_FIELDS",
+    "TRANSLATED_FIELDS",
+    "TRANSLATION_LANGUAGES",
+    "WRITE_UP_FIELDS",
+    "CityRole",
+    "Commitment",
+    "OutgoingEmail",
+    "Practice",
+    "PracticeAttachment",
+    "PracticeChange",
+    "PracticeImage",
+    "PracticeQuerySet",
+    "PracticeRevision",
+    "PracticeTranslation",
+    "ReviewEvent",
+    "RevisionQuerySet",
+    "SearchEntry",
+    "TargetGroup",
+    "Theme",
+    "practice_attachment_path",
+    "practice_image_path",
+    "practice_language_for",
+]

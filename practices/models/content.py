@@ -1,0 +1,35 @@
+"""What a practice says, named once: every list of a practice's fields is built from these."""
+
+# The six sections of a write-up, in the order of a good one.
+SECTIONS = [
+    "context",
+    "implementation",
+    "results",
+    "why_it_works",
+    "challenges",
+    "transferability",
+]
+WRITE_UP_FIELDS = ["title", "summary", *SECTIONS]
+# What a translation of a practice holds.
+TRANSLATED_FIELDS = [*WRITE_UP_FIELDS, "resources"]
+CONTACT_FIELDS = ["contact_name", "contact_role", "contact_email"]
+# Everything an officer writes besides the classifications: what snapshots, proposed updates
+# and the history compare, in this order.
+CONTENT_FIELDS = [
+    *WRITE_UP_FIELDS,
+    "partners",
+    "start_year",
+    "end_year",
+    "resources",
+    "language",
+    *CONTACT_FIELDS,
+    "links",
+    "image_alt",
+]
+# The classifications, by field name.
+CLASSIFICATION_FIELDS = ["themes", "commitments", "city_roles", "target_groups"]
+# What a practice must have before it can be submitted, besides its classifications.
+SUBMISSION_REQUIRED_FIELDS = [*WRITE_UP_FIELDS, "start_year", "contact_name", "contact_email"]
+# The text the search matches (search_extra: the names of its city, country, coalition and
+# themes, see practices.search.index).
+SEARCHED_FIELDS = ["title", "summary", "search_extra", *SECTIONS, "partners", "resources"]

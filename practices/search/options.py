@@ -1,0 +1,92 @@
+"""The options the public search filters by — themes, roles, target groups, coalitions, cities
+and countries — with their names in the visitor's language: read in one query and kept in the
+cache until an editor changes one of them (forget_filter_options, connected in the app's
+ready())."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import translation
+from django_countries.fields import Country
+
+from cities.models import City, Coalition
+from practices.models import CityRole, TargetGroup, Theme
+
+CACHE_KEY = "practices:filter-options"
+CACHE_SECONDS = 3600
+
+
+# The models whose names are options; a change to any of them forgets the cached options.
+OPTION_MODELS = (Theme, CityRole, TargetGroup, Coalition, City)
+
+
+def filter_options():
+    """Return {kind: [{"id", "slug", "label", …}]} for every filterable classification."""
+    key = f"{CACHE_KEY}:{translation.get_language()}"
+    data = cache.get(key)
+    if data is None:
+        data = _load()
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def _translated(column):
+    """The column in the visitor's language, falling back to English (django-modeltranslation)."""
+    language = (translation.get_language() or "en").replace("-", "_")
+    columns = [f"{column}_{language}", f"{column}_en", column]
+    return (
+        "COALESCE("
+        + ", ".join(f"NULLIF({_q(name)}, '')" for name in columns[:-1])
+        + f", {_q(column)})"
+    )
+
+
+def _load():
+    # One query for all of them: the search page has a fixed budget of queries.
+    no_city, order = "'', CAST(NULL AS BIGINT)", _q("order")
+    title, name, short = _translated("title"), _translated("name"), _translated("short_name")
+    sql = " UNION ALL ".join(
+        [
+            f"SELECT 'theme', id, slug, {title}, {order}, {no_city} FROM {_table(Theme)}",
+            f"SELECT 'role', id, slug, {title}, {order}, {no_city} FROM {_table(CityRole)}",
+            f"SELECT 'target', id, slug, {title}, {order}, {no_city} FROM {_table(TargetGroup)}",
+            f"SELECT 'coalition', id, slug, {name}, 0, {short}, NULL FROM {_table(Coalition)}",
+            f"SELECT 'city', id, slug, name, 0, country, coalition_id FROM {_table(City)}",
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    data = {kind: [] for kind in ["theme", "role", "target", "coalition", "city", "country"]}
+    countries = {}
+    for kind, pk, slug, label, order, extra, coalition_id in rows:
+        item = {"id": pk, "slug": slug, "label": label, "order": order}
+        if kind == "coalition":
+            item["short"] = extra or label
+        elif kind == "city":
+            item["country"] = extra
+            item["coalition_id"] = coalition_id
+            countries[extra] = str(Country(code=extra).name)
+        data[kind].append(item)
+    for kind in ["theme", "role", "target"]:
+        data[kind].sort(key=lambda item: (item["order"], item["label"]))
+    for kind in ["coalition", "city"]:
+        data[kind].sort(key=lambda item: item["label"])
+    data["country"] = [
+        {"id": code, "slug": code, "label": name}
+        for code, name in sorted(countries.items(), key=lambda item: item[1])
+    ]
+    return data
+
+
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _q(name):
+    return connection.ops.quote_name(name)
+
+
+def forget_filter_options(**kwargs):
+    """Forget the cached options in every language (a model signal receiver too)."""
+    cache.delete_many([f"{CACHE_KEY}:{code}" for code, _name in settings.LANGUAGES])
