@@ -83,6 +83,15 @@ def draft(city):
 
 
 @pytest.fixture
+def one_of_each(make_practice):
+    """A practice of the officer's city in every state, by state."""
+    return {
+        status: make_practice(status, title=f"Practice in state {status}")
+        for status in Status.values
+    }
+
+
+@pytest.fixture
 def make_practice(officer, editor):
     """Return a function making a practice of the officer's city in any state, via the services."""
 

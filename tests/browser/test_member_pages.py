@@ -31,7 +31,7 @@ from tests.browser.conftest import (
     open_page,
     submit_form,
 )
-from tests.practices.test_members import PASSWORD, complete_form
+from tests.members.test_views import PASSWORD, complete_form
 
 Status = Practice.Status
 

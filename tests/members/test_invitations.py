@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from cities.models import CityOfficer
-from members import invitations as services
+from members import invitations
 from tests.cities.factories import CityFactory, CityOfficerFactory, UserFactory
-from tests.cities.test_accounts import (
+from tests.members.test_accounts import (
     MEMBERS,
     NEW_PASSWORD,
     PASSWORD,
@@ -234,7 +234,7 @@ def test_no_mail_leaves_when_the_transaction_rolls_back(
 
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
-            services.officer_invite(username="amina", email="amina@example.org", city=city)
+            invitations.officer_invite(username="amina", email="amina@example.org", city=city)
             raise RuntimeError("something later failed")
     assert not User.objects.filter(username="amina").exists()
     assert mailoutbox == []
@@ -311,7 +311,7 @@ def test_the_invite_form_shows_why_an_account_is_refused(
         )
     assert response.status_code == 200
     assert response.context["form"].errors["username"] == [
-        services.ERROR_OTHER_CITY % {"username": "other-officer", "city": "Liège"}
+        invitations.ERROR_OTHER_CITY % {"username": "other-officer", "city": "Liège"}
     ]
     assert "already represents Liège" in response.content.decode()
     assert CityOfficer.objects.get(user=other_city_officer).city.slug == "liege"
