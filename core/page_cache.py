@@ -63,12 +63,9 @@ def public_content_changed(**kwargs):
 def read_per_generation(name, compute):
     """Return compute()'s value, computed once per generation of the public content and shared
     through the cache: counts, facets and word lists that only change when the content does."""
-    key = f"per-generation:{name}:{generation()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, PER_GENERATION_SECONDS)
-    return value
+    return cache.get_or_set(
+        f"per-generation:{name}:{generation()}", compute, PER_GENERATION_SECONDS
+    )
 
 
 class LocalPages:

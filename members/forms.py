@@ -148,32 +148,26 @@ class PracticeForm(forms.ModelForm):
 
 class PracticeImageForm(forms.ModelForm):
     prefix = "image"
+    upload = uploads.ImageUploadField(
+        label=_("Image"), help_text=_("JPEG, PNG or WebP, at most 10 MB.")
+    )
+    field_order = ["upload", "alt_text"]
 
     class Meta:
         model = PracticeImage
         fields = ["alt_text"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["upload"] = uploads.ImageUploadField(
-            label=_("Image"), help_text=_("JPEG, PNG or WebP, at most 10 MB.")
-        )
-        self.order_fields(["upload", "alt_text"])
-
 
 class PracticeAttachmentForm(forms.ModelForm):
     prefix = "document"
+    upload = uploads.PdfUploadField(
+        label=_("PDF file"), help_text=_("A report or an evaluation, at most 20 MB.")
+    )
+    field_order = ["upload", "title"]
 
     class Meta:
         model = PracticeAttachment
         fields = ["title"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["upload"] = uploads.PdfUploadField(
-            label=_("PDF file"), help_text=_("A report or an evaluation, at most 20 MB.")
-        )
-        self.order_fields(["upload", "title"])
 
 
 class PracticeTranslationForm(forms.ModelForm):

@@ -355,15 +355,16 @@ def prepare_image(uploaded):
     return PreparedImage(image=image, format=image_format, content=content)
 
 
-class ImageUploadField(forms.FileField):
-    """A form field for a JPEG, PNG or WebP image.
+class CheckedUploadField(forms.FileField):
+    """A file field that checks a new upload by its content (`check`), and tells the browser
+    which types it accepts. Like `FileField`, `clean()` returns None when nothing was uploaded,
+    `initial` when nothing new was uploaded and an initial value was given, and False when a
+    `ClearableFileInput`'s "clear" box was ticked on an optional field."""
 
-    `clean()` returns a `PreparedImage` for a new upload and None when nothing was uploaded;
-    like `FileField`, it returns `initial` when nothing new was uploaded and an initial value was
-    given, and False when a `ClearableFileInput`'s "clear" box was ticked on an optional field.
-    """
+    default_accept = ""
 
-    default_accept = "image/jpeg,image/png,image/webp"
+    def check(self, uploaded):
+        raise NotImplementedError
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
@@ -374,8 +375,17 @@ class ImageUploadField(forms.FileField):
     def clean(self, data, initial=None):
         value = super().clean(data, initial)
         if isinstance(value, UploadedFile):
-            return prepare_image(value)
+            return self.check(value)
         return value
+
+
+class ImageUploadField(CheckedUploadField):
+    """A form field for a JPEG, PNG or WebP image: `clean()` returns a `PreparedImage`."""
+
+    default_accept = "image/jpeg,image/png,image/webp"
+
+    def check(self, uploaded):
+        return prepare_image(uploaded)
 
 
 def _delete_quietly(names):
@@ -472,23 +482,13 @@ def validate_pdf(uploaded):
     return uploaded
 
 
-class PdfUploadField(forms.FileField):
-    """A form field for a PDF document. `clean()` returns the checked UploadedFile (or, like
-    `FileField`, None, False or `initial` when nothing new was uploaded)."""
+class PdfUploadField(CheckedUploadField):
+    """A form field for a PDF document: `clean()` returns the checked UploadedFile."""
 
     default_accept = "application/pdf,.pdf"
 
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
-            attrs.setdefault("accept", self.default_accept)
-        return attrs
-
-    def clean(self, data, initial=None):
-        value = super().clean(data, initial)
-        if isinstance(value, UploadedFile):
-            return validate_pdf(value)
-        return value
+    def check(self, uploaded):
+        return validate_pdf(uploaded)
 
 
 def store_pdf(uploaded):

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from core.editors import EDITORS_GROUP
 from practices import services
@@ -70,6 +71,22 @@ def second_editor(db):
     user = UserFactory(username="editor2", is_staff=True)
     user.groups.add(Group.objects.get(name=EDITORS_GROUP))
     return user
+
+
+@pytest.fixture
+def officer_client(officer):
+    """A browser of its own, signed in as the officer."""
+    client = Client()
+    client.force_login(officer)
+    return client
+
+
+@pytest.fixture
+def editor_client(editor):
+    """A browser of its own, signed in as the editor."""
+    client = Client()
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture

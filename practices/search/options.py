@@ -22,12 +22,7 @@ OPTION_MODELS = (Theme, CityRole, TargetGroup, Coalition, City)
 
 def filter_options():
     """Return {kind: [{"id", "slug", "label", …}]} for every filterable classification."""
-    key = f"{CACHE_KEY}:{translation.get_language()}"
-    data = cache.get(key)
-    if data is None:
-        data = _load()
-        cache.set(key, data, CACHE_SECONDS)
-    return data
+    return cache.get_or_set(f"{CACHE_KEY}:{translation.get_language()}", _load, CACHE_SECONDS)
 
 
 def _translated(column):

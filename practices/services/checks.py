@@ -144,11 +144,16 @@ def record_change(practice, *, actor, fields, revision=None):
     public_content_changed()
     Practice.objects.filter(pk=practice.pk).update(version=F("version") + 1)
     practice.refresh_from_db(fields=["version"])
+    return change_row(practice, actor, fields, practice.version, revision)
+
+
+def change_row(practice, actor, fields, version, revision=None):
+    """Write the history row of a change of content (of the practice, or of an update)."""
     return PracticeChange.objects.create(
         practice=practice,
         revision=revision,
         actor=actor,
         actor_name=name_of(actor),
         changed_fields=fields,
-        version=practice.version,
+        version=version,
     )

@@ -6,10 +6,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from practices import notifications
-from practices.models import Practice, PracticeChange, PracticeRevision, ReviewEvent
+from practices.models import Practice, PracticeRevision, ReviewEvent
 from practices.snapshots import apply_content, named_snapshot, practice_content
 
 from .checks import (
+    change_row,
     lock_practice,
     missing_in,
     name_of,
@@ -132,14 +133,7 @@ def revision_save(
                 data=new_data, version=F("version") + 1, updated_at=timezone.now()
             )
             revision.refresh_from_db()
-            PracticeChange.objects.create(
-                practice=practice,
-                revision=revision,
-                actor=actor,
-                actor_name=name_of(actor),
-                changed_fields=fields,
-                version=revision.version,
-            )
+            change_row(practice, actor, fields, revision.version, revision)
     return revision
 
 

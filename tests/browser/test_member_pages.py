@@ -31,7 +31,8 @@ from tests.browser.conftest import (
     open_page,
     submit_form,
 )
-from tests.members.test_views import PASSWORD, complete_form
+from tests.cities.factories import PASSWORD
+from tests.practice_form import complete_form
 
 Status = Practice.Status
 

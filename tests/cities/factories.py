@@ -3,6 +3,9 @@ from django.contrib.auth import get_user_model
 
 from cities.models import City, CityOfficer, Coalition
 
+# Every account the factories make has this password.
+PASSWORD = "a-strong-password-42"
+
 
 class CoalitionFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -32,7 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", "a-strong-password-42")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def save_password(self, create, extracted, **kwargs):

@@ -15,11 +15,10 @@ from django.db.models import F
 from django.urls import reverse
 
 from cities.models import CityOfficer
-from tests.cities.factories import CityOfficerFactory, UserFactory
+from tests.cities.factories import PASSWORD, CityOfficerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-strong-password-42"  # UserFactory's
 NEW_PASSWORD = "Lantern-orchard-1987"
 LOGIN = reverse("login")
 MEMBERS = reverse("members:dashboard")

@@ -11,47 +11,16 @@ from django.urls import reverse
 from PIL import Image
 
 from practices.models import (
-    CityRole,
     OutgoingEmail,
     Practice,
     PracticeChange,
     PracticeRevision,
-    TargetGroup,
-    Theme,
 )
+from tests.cities.factories import PASSWORD
+from tests.practice_form import complete_form
 
 Status = Practice.Status
 pytestmark = pytest.mark.django_db
-PASSWORD = "a-strong-password-42"
-
-
-def complete_form(**overrides):
-    data = {
-        "title": "Anti-discrimination desk",
-        "summary": "A desk where residents report discrimination.",
-        "themes": [str(Theme.objects.get(slug="support-for-victims").pk)],
-        "city_roles": [str(CityRole.objects.get(slug="service-provider").pk)],
-        "target_groups": [str(TargetGroup.objects.get(slug="all-residents").pk)],
-        "context": "Nobody knew where to report discrimination.",
-        "implementation": "The city opened a desk with two advisers.",
-        "results": "300 residents advised in the first year.",
-        "why_it_works": "It is independent and close to residents.",
-        "challenges": "Outreach to young people was slow.",
-        "transferability": "Needs two trained advisers and a room.",
-        "partners": "Tenants' union",
-        "start_year": "2020",
-        "end_year": "",
-        "resources": "",
-        "language": "en",
-        "links": "",
-        "image_alt": "",
-        "contact_name": "Olga Officer",
-        "contact_role": "Equality officer",
-        "contact_email": "olga@example.org",
-        "reply": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def png_bytes(size=(40, 30)):
@@ -60,20 +29,6 @@ def png_bytes(size=(40, 30)):
     buffer.seek(0)
     buffer.name = "photo.png"
     return buffer
-
-
-@pytest.fixture
-def officer_client(officer):
-    client = Client()
-    client.force_login(officer)
-    return client
-
-
-@pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
 
 
 def test_the_whole_journey_through_http(

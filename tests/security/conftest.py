@@ -23,12 +23,12 @@ from practices.models import (
     PracticeRevision,
 )
 from tests.cities.factories import UserFactory
+from tests.practice_form import complete_form as shared_complete_form
 from tests.practices.factories import PracticeFactory
 
 from .html_checks import form_data
 
 Status = Practice.Status
-PASSWORD = "a-strong-password-42"  # UserFactory's
 
 ROLES = [
     "anonymous",
@@ -133,35 +133,19 @@ def world(make_practice, officer, editor, other_city_officer):
 
 
 def complete_form(**overrides):
-    """What an officer's practice form posts for a complete practice."""
+    """A complete practice form with the first theme, role and target group, and a link."""
     from practices.models import CityRole, TargetGroup, Theme
 
-    data = {
-        "title": "Anti-discrimination desk",
-        "summary": "A desk where residents report discrimination.",
-        "themes": [str(Theme.objects.order_by("pk").first().pk)],
-        "city_roles": [str(CityRole.objects.order_by("pk").first().pk)],
-        "target_groups": [str(TargetGroup.objects.order_by("pk").first().pk)],
-        "context": "Nobody knew where to report discrimination.",
-        "implementation": "The city opened a desk with two advisers.",
-        "results": "300 residents advised in the first year.",
-        "why_it_works": "It is independent and close to residents.",
-        "challenges": "Outreach to young people was slow.",
-        "transferability": "Needs two trained advisers and a room.",
-        "partners": "Tenants' union",
-        "start_year": "2020",
-        "end_year": "",
-        "resources": "",
-        "language": "en",
+    def first(model):
+        return [str(model.objects.order_by("pk").first().pk)]
+
+    defaults = {
+        "themes": first(Theme),
+        "city_roles": first(CityRole),
+        "target_groups": first(TargetGroup),
         "links": "https://example.org/desk",
-        "image_alt": "",
-        "contact_name": "Olga Officer",
-        "contact_role": "Equality officer",
-        "contact_email": "olga@example.org",
-        "reply": "",
     }
-    data.update(overrides)
-    return data
+    return shared_complete_form(**{**defaults, **overrides})
 
 
 def admin_save(client, url, changes):

@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 Status = Practice.Status
 
 
-@pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
-
-
 def test_an_editors_correction_in_the_admin_is_on_record(editor, editor_client, make_practice):
     practice = make_practice(Status.PUBLISHED)
     before = practice.version

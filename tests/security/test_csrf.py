@@ -17,9 +17,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from practices.models import Theme
+from tests.cities.factories import PASSWORD
 
 from .conftest import (
-    PASSWORD,
     Status,
     complete_form,
     fingerprint,

@@ -16,8 +16,9 @@ from django.test import Client
 from django.urls import reverse
 
 from practices.models import Practice, PracticeTranslation
+from tests.cities.factories import PASSWORD
 
-from .conftest import PASSWORD, complete_form, fingerprint, png_file
+from .conftest import complete_form, fingerprint, png_file
 
 pytestmark = pytest.mark.django_db
 Status = Practice.Status

@@ -10,7 +10,6 @@ import json
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from cities.models import CityOfficer
@@ -84,20 +83,6 @@ def assert_untouched(practice, expected_status, officer, city):
     assert not practice.inspired_by.exists()
     assert practice.created_at.year != 2001
     return practice
-
-
-@pytest.fixture
-def officer_client(officer):
-    client = Client()
-    client.force_login(officer)
-    return client
-
-
-@pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture

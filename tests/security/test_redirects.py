@@ -24,9 +24,9 @@ from django.utils.http import urlsafe_base64_encode
 
 from cities.models import CityOfficer
 from practices.models import Practice
-from tests.cities.factories import CityOfficerFactory, UserFactory
+from tests.cities.factories import PASSWORD, CityOfficerFactory, UserFactory
 
-from .conftest import PASSWORD, complete_form
+from .conftest import complete_form
 
 pytestmark = pytest.mark.django_db
 Status = Practice.Status
