@@ -14,6 +14,7 @@ from cities.models import CityOfficer
 from practices import uploads
 from practices.models import (
     CONTACT_FIELDS,
+    DETAIL_FIELDS,
     SECTIONS,
     TRANSLATED_FIELDS,
     Commitment,
@@ -33,10 +34,7 @@ OFFICER_FIELDS = [
     "target_groups",
     "commitments",
     *SECTIONS,
-    "partners",
-    "start_year",
-    "end_year",
-    "resources",
+    *DETAIL_FIELDS,
     "language",
     "links",
     "image_alt",

@@ -11,6 +11,7 @@ from practices.diffs import field_changes
 from practices.models import (
     CLASSIFICATION_FIELDS,
     CONTACT_FIELDS,
+    DETAIL_FIELDS,
     SECTIONS,
     Practice,
     PracticeAttachment,
@@ -177,10 +178,7 @@ class PracticeAdmin(ReviewActionsMixin, SafeSearchMixin, admin.ModelAdmin):
                 "fields": [
                     "summary",
                     *SECTIONS,
-                    "partners",
-                    "start_year",
-                    "end_year",
-                    "resources",
+                    *DETAIL_FIELDS,
                     "links",
                     "image",
                     "image_alt",

@@ -12,15 +12,14 @@ SECTIONS = [
 WRITE_UP_FIELDS = ["title", "summary", *SECTIONS]
 # What a translation of a practice holds.
 TRANSLATED_FIELDS = [*WRITE_UP_FIELDS, "resources"]
+# Who took part, when, and with what.
+DETAIL_FIELDS = ["partners", "start_year", "end_year", "resources"]
 CONTACT_FIELDS = ["contact_name", "contact_role", "contact_email"]
 # Everything an officer writes besides the classifications: what snapshots, proposed updates
 # and the history compare, in this order.
 CONTENT_FIELDS = [
     *WRITE_UP_FIELDS,
-    "partners",
-    "start_year",
-    "end_year",
-    "resources",
+    *DETAIL_FIELDS,
     "language",
     *CONTACT_FIELDS,
     "links",

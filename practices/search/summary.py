@@ -141,8 +141,8 @@ def summarise(filterset, text, sort, number):
     with transaction.atomic(), connection.cursor() as cursor:
         if text:
             # When a word is in most practices, PostgreSQL prices a sequential scan of the
-            # entries just below the GIN index, then de-TOASTs every search vector to test it
-            # (ten times slower): for this query, leave it the index.
+            # entries just below the GIN index, and would then de-TOAST every search vector
+            # to test it: for this query, leave it the index.
             cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
         cursor.execute(sql, [*params, PAGE_SIZE, (number - 1) * PAGE_SIZE])
         fetched = cursor.fetchall()
