@@ -1,8 +1,9 @@
-"""Write the whole registry — rows and stored files — to one archive (see practices/registry.py)."""
+"""Write the whole registry — rows and stored files — to one archive (docs/backup-format.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from backups.registry import RegistryError, export_registry
+from backups.errors import BackupError
+from backups.export import export_registry
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             result = export_registry(
                 path, overwrite=overwrite, allow_missing_files=allow_missing_files
             )
-        except RegistryError as error:
+        except BackupError as error:
             raise CommandError(str(error)) from error
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))

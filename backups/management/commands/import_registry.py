@@ -1,8 +1,11 @@
-"""Restore the registry from an archive made by export_registry (see practices/registry.py)."""
+"""Restore the registry from an archive made by export_registry (docs/backup-format.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from backups.registry import KINDS, RegistryError, import_registry, open_archive
+from backups.archive import open_archive
+from backups.errors import BackupError
+from backups.records import KINDS
+from backups.restore import import_registry
 
 
 class Command(BaseCommand):
@@ -35,7 +38,7 @@ class Command(BaseCommand):
                     )
                     return
                 result = import_registry(archive)
-        except RegistryError as error:
+        except BackupError as error:
             raise CommandError(str(error)) from error
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))
