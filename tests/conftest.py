@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connections
 from django.test import Client
 
 from core.editors import EDITORS_GROUP
@@ -23,6 +24,23 @@ def empty_cache():
     yield
     cache.clear()
     translation.activate("en")
+
+
+@pytest.fixture(scope="module")
+def reload_migration_data(django_db_setup, django_db_blocker):
+    """Leave the rows the migrations made (themes, the Editors group…) after a module whose
+    tests commit.
+
+    Django empties every table after each transactional test; serialized_rollback loads the
+    migrations' rows back before the next one, but not after the last: do it then, for the
+    tests of other modules.
+    """
+    yield
+    with django_db_blocker.unblock():
+        for each in connections.all(initialized_only=True):
+            contents = getattr(each, "_test_serialized_contents", None)
+            if contents:
+                each.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture

@@ -49,6 +49,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -283,11 +284,17 @@ def live_url(_reload_migration_data, django_db_serialized_rollback, transactiona
     return live_server.url
 
 
-def goto(page, url):
-    """Open url and check that it and everything it loaded (stylesheets…) answered below 400."""
+@contextmanager
+def failed_requests(page, *, except_navigation=False):
+    """Collect, while the block runs, what the page loads that fails: an answer of 400 or more,
+    or none. With except_navigation, the page's own answer is left to the caller to check."""
     failed = []
 
     def on_response(response):
+        request = response.request
+        if except_navigation and request.is_navigation_request():
+            if request.frame == page.main_frame:
+                return
         if response.status >= 400:
             failed.append(f"{response.status} {response.url}")
 
@@ -297,10 +304,16 @@ def goto(page, url):
     page.on("response", on_response)
     page.on("requestfailed", on_request_failed)
     try:
-        response = page.goto(url, wait_until="load")
+        yield failed
     finally:
         page.remove_listener("response", on_response)
         page.remove_listener("requestfailed", on_request_failed)
+
+
+def goto(page, url):
+    """Open url and check that it and everything it loaded (stylesheets…) answered below 400."""
+    with failed_requests(page) as failed:
+        response = page.goto(url, wait_until="load")
     status = response.status if response is not None else "nothing"
     assert status == 200, f"{url} answered {status}"
     assert not failed, f"requests made by {url} failed:\n" + "\n".join(failed)
@@ -336,27 +349,10 @@ def open_page(page, navigate, *, status=200):
     """Call navigate() (``lambda: page.goto(url)``, a click on a link or a submit button, a
     reload…), wait until the page it opens has loaded, and check that this page answered
     `status` (after any redirects) and that everything it loaded answered below 400."""
-    failed = []
-
-    def on_response(response):
-        request = response.request
-        if request.is_navigation_request() and request.frame == page.main_frame:
-            return  # the page itself: its status is checked below
-        if response.status >= 400:
-            failed.append(f"{response.status} {response.url}")
-
-    def on_request_failed(request):
-        failed.append(f"{request.failure} {request.url}")
-
-    page.on("response", on_response)
-    page.on("requestfailed", on_request_failed)
-    try:
+    with failed_requests(page, except_navigation=True) as failed:
         with page.expect_navigation(wait_until="load") as navigation:
             navigate()
         response = navigation.value
-    finally:
-        page.remove_listener("response", on_response)
-        page.remove_listener("requestfailed", on_request_failed)
     answered = response.status if response is not None else "nothing"
     assert answered == status, f"{page.url} answered {answered}, expected {status}"
     assert not failed, f"requests made by {page.url} failed:\n" + "\n".join(failed)

@@ -33,6 +33,7 @@ Status = Practice.Status
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("reload_migration_data"),
 ]
 
 ROUNDS = 5  # of each kind
@@ -43,24 +44,6 @@ ACTIONS = {
     "request_changes": Status.CHANGES_REQUESTED,
     "reject": Status.REJECTED,
 }
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reload_migration_data(django_db_setup, django_db_blocker):
-    """Leave the rows the migrations made (themes, the Editors group…) after the last test.
-
-    These tests commit, so Django empties every table after each; serialized_rollback loads the
-    migrations' rows back before the next one, but not after the last: do it then, for the
-    transactional tests of other modules.
-    """
-    yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for each in connections.all(initialized_only=True):
-            contents = getattr(each, "_test_serialized_contents", None)
-            if contents:
-                each.creation.deserialize_db_from_string(contents)
 
 
 def flashed(response):

@@ -184,6 +184,21 @@ def rolled_back():
         transaction.set_rollback(True)
 
 
+# Columns of a practice that no officer's form may set: the workflow, the city, the editors'
+# highlight, and what the portal derives.
+NOT_THE_OFFICERS = [
+    "status",
+    "city_id",
+    "is_promising",
+    "promising_note",
+    "published_at",
+    "submitted_at",
+    "created_by_id",
+    "search_extra",
+    "available_languages",
+]
+
+
 def fingerprint():
     """Return the state of everything a request could change, to compare before and after."""
     from django.contrib.auth import get_user_model
@@ -203,19 +218,11 @@ def fingerprint():
     return {
         "practices": rows(
             Practice,
-            "status",
             "version",
             "title",
             "summary",
             "slug",
-            "city_id",
-            "is_promising",
-            "promising_note",
-            "published_at",
-            "submitted_at",
-            "created_by_id",
-            "search_extra",
-            "available_languages",
+            *NOT_THE_OFFICERS,
             "updated_at",
         ),
         "revisions": rows(PracticeRevision, "status", "version", "data"),

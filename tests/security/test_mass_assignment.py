@@ -16,24 +16,12 @@ from cities.models import CityOfficer
 from practices.models import CLASSIFICATION_FIELDS as RELATED_FIELDS
 from practices.models import CONTENT_FIELDS, Practice, PracticeRevision, PracticeTranslation
 
-from .conftest import complete_form, fingerprint, pdf_file, png_file
+from .conftest import NOT_THE_OFFICERS, complete_form, fingerprint, pdf_file, png_file
 from .html_checks import form_data
 
 pytestmark = pytest.mark.django_db
 Status = Practice.Status
-OWNED_BY_OTHERS = [
-    "status",
-    "city_id",
-    "is_promising",
-    "promising_note",
-    "published_at",
-    "submitted_at",
-    "created_by_id",
-    "search_extra",
-    "available_languages",
-    "image_renditions",
-    "created_at",
-]
+OWNED_BY_OTHERS = [*NOT_THE_OFFICERS, "image_renditions", "created_at"]
 
 
 def crafted(other_city, editor, other_practice):
