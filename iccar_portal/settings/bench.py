@@ -1,14 +1,15 @@
-"""Settings for the benchmark: the project's own settings, unchanged except for
+"""The benchmark (`make bench`): the project's own settings, unchanged except for
 
 - the URLs: the project's, plus a trivial view (bench/urls.py) that measures the ceiling — what
   Django with this middleware stack serves when a page costs nothing;
 - DEBUG off and quiet logs, as in production.
 
-SECRET_KEY, ALLOWED_HOSTS, REDIS_URL and PAGE_CACHE_SECONDS come from the environment like in
-production: bench/run.py sets them, and switches the page cache on and off with the latter.
+Select it with DJANGO_SETTINGS_MODULE=iccar_portal.settings.bench; bench/run.py does. SECRET_KEY,
+ALLOWED_HOSTS, REDIS_URL and PAGE_CACHE_SECONDS come from the environment as in production:
+bench/run.py sets them, and switches the page cache on and off with the latter.
 """
 
-from iccar_portal.settings.base import *  # noqa: F403
+from .base import *  # noqa: F403
 
 DEBUG = False
 ROOT_URLCONF = "bench.urls"
