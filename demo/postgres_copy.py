@@ -1,4 +1,4 @@
-"""Rows written with PostgreSQL's COPY, for generate_practices.
+"""Rows written with PostgreSQL's COPY, for demo.writers.
 
 COPY sends a batch of rows as one stream of text that the server reads without parsing SQL,
 binding parameters or planning: for large rows it is the cheapest way in. The columns come from

@@ -166,7 +166,7 @@ def translation_vectors():
 
 @pytest.mark.postgres
 def test_copy_writes_what_bulk_create_and_the_signals_write(monkeypatch):
-    from demo.management.commands import generate_practices
+    from demo import writers
     from practices.search.index import refresh_languages
 
     generate(120, seed=5)
@@ -176,7 +176,7 @@ def test_copy_writes_what_bulk_create_and_the_signals_write(monkeypatch):
     call_command("generate_practices", clear=True)
 
     # The same practices through the ORM, with the signal's own statement for the translations.
-    monkeypatch.setattr(generate_practices, "CopyWriter", generate_practices.OrmWriter)
+    monkeypatch.setattr(writers, "CopyWriter", writers.OrmWriter)
     generate(120, seed=5)
     refresh_languages(
         list(

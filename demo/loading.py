@@ -1,0 +1,184 @@
+"""The demo data: cities, practices and, for local work, accounts, loaded from demo/data.
+
+data/cities.csv: the demo cities (name, country, coalition slug, latitude, longitude).
+data/lead_cities.csv: the city that leads each coalition, for coalitions without one yet.
+data/practices.json: the demo practices — their content fields, city, classifications, the
+state they reached and the editor's message on the way, and the practices that inspired them.
+
+Everything is looked up by name or slug first, so loading again adds only what is missing.
+"""
+
+import csv
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.text import slugify
+
+from cities.models import City, CityOfficer, Coalition
+from core.editors import EDITORS_GROUP
+from practices import services
+from practices.models import (
+    CONTENT_FIELDS,
+    CityRole,
+    Commitment,
+    Practice,
+    TargetGroup,
+    Theme,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+Status = Practice.Status
+
+DEMO_PASSWORD = "iccar-demo-2026"
+DEMO_EDITOR = "demo-editor"
+DEMO_OFFICERS = {"demo-officer-ghent": "Ghent", "demo-officer-nuremberg": "Nuremberg"}
+
+# The moves that lead from a new draft to each state, with who makes them.
+HISTORIES = {
+    Status.DRAFT: [],
+    Status.SUBMITTED: [(Status.SUBMITTED, "officer")],
+    Status.CHANGES_REQUESTED: [(Status.SUBMITTED, "officer"), (Status.CHANGES_REQUESTED, "editor")],
+    Status.REJECTED: [(Status.SUBMITTED, "officer"), (Status.REJECTED, "editor")],
+    Status.PUBLISHED: [(Status.SUBMITTED, "officer"), (Status.PUBLISHED, "editor")],
+    Status.ARCHIVED: [
+        (Status.SUBMITTED, "officer"),
+        (Status.PUBLISHED, "editor"),
+        (Status.ARCHIVED, "editor"),
+    ],
+}
+
+
+def read_csv(name):
+    with open(DATA_DIR / name, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_demo(with_accounts):
+    """Load what is missing, in one transaction; return (new cities, {role or city id: demo
+    account}, new practices). The accounts are made only `with_accounts`."""
+    with transaction.atomic():
+        cities_created = load_cities()
+        accounts = create_accounts() if with_accounts else {}
+        practices_created = load_practices(accounts)
+    return cities_created, accounts, practices_created
+
+
+def load_cities():
+    created_count = 0
+    coalitions = {coalition.slug: coalition for coalition in Coalition.objects.all()}
+    for row in read_csv("cities.csv"):
+        _city, created = City.objects.get_or_create(
+            slug=slugify(row["name"]),
+            defaults={
+                "name": row["name"],
+                "country": row["country"],
+                "coalition": coalitions[row["coalition"]],
+                "latitude": row["latitude"],
+                "longitude": row["longitude"],
+            },
+        )
+        created_count += created
+    for row in read_csv("lead_cities.csv"):
+        coalition = coalitions[row["coalition"]]
+        if coalition.lead_city_id is None:
+            coalition.lead_city = City.objects.filter(name=row["city"]).first()
+            if coalition.lead_city:
+                coalition.save(update_fields=["lead_city"])
+    return created_count
+
+
+def create_accounts():
+    User = get_user_model()
+    editor, created = User.objects.get_or_create(
+        username=DEMO_EDITOR,
+        defaults={
+            "email": "editor@example.org",
+            "first_name": "Demo",
+            "last_name": "Editor",
+            "is_staff": True,
+        },
+    )
+    if created:
+        editor.set_password(DEMO_PASSWORD)
+        editor.save()
+        editor.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    accounts = {"editor": editor}
+    for username, city_name in DEMO_OFFICERS.items():
+        city = City.objects.get(name=city_name)
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "email": f"{username}@example.org",
+                "first_name": "Demo",
+                "last_name": city_name,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            CityOfficer.objects.create(user=user, city=city)
+        accounts[city.pk] = user
+    return accounts
+
+
+def load_practices(accounts):
+    with open(DATA_DIR / "practices.json", encoding="utf-8") as handle:
+        entries = json.load(handle)
+    cities = {city.name: city for city in City.objects.all()}
+    themes = {theme.slug: theme for theme in Theme.objects.all()}
+    roles = {role.slug: role for role in CityRole.objects.all()}
+    targets = {group.slug: group for group in TargetGroup.objects.all()}
+    commitments = {
+        (item.coalition.slug, item.number): item
+        for item in Commitment.objects.select_related("coalition")
+    }
+    existing = set(Practice.objects.values_list("slug", flat=True))
+    created = {}
+    for index, entry in enumerate(entries):
+        if entry["slug"] in existing:
+            continue
+        practice = Practice.objects.create(
+            slug=entry["slug"],
+            city=cities[entry["city"]],
+            is_promising=entry["is_promising"],
+            promising_note=entry["promising_note"],
+            **{name: entry[name] for name in CONTENT_FIELDS if name in entry},
+        )
+        practice.themes.set(themes[slug] for slug in entry["themes"])
+        practice.city_roles.set(roles[slug] for slug in entry["city_roles"])
+        practice.target_groups.set(targets[slug] for slug in entry["target_groups"])
+        practice.commitments.set(commitments[tuple(pair)] for pair in entry["commitments"])
+        replay_history(practice, entry, index, accounts)
+        created[entry["slug"]] = practice
+    by_slug = {practice.slug: practice for practice in Practice.objects.all()}
+    for entry in entries:
+        if entry["slug"] in created:
+            created[entry["slug"]].inspired_by.set(by_slug[slug] for slug in entry["inspired_by"])
+    return len(created)
+
+
+def replay_history(practice, entry, index, accounts):
+    """Move a new practice to its state through the workflow's moves, made in the past."""
+    # Spread the demo history over the past years so "latest" means something.
+    start = datetime(min(entry["start_year"] + 1, 2025), 1, 15, tzinfo=UTC)
+    moment = start + timedelta(days=(index * 37) % 300)
+    for to_status, role in HISTORIES[Status(entry["status"])]:
+        moment += timedelta(days=12)
+        actor = accounts.get("editor") if role == "editor" else accounts.get(practice.city_id)
+        message = (
+            entry["editor_message"] if role == "editor" and to_status != Status.PUBLISHED else ""
+        )
+        services.practice_record_past_transition(
+            practice=practice,
+            to_status=to_status,
+            at=moment,
+            actor=actor,
+            actor_name=str(actor)
+            if actor
+            else ("Demo editor" if role == "editor" else "Demo officer"),
+            message=message,
+        )
