@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from cities.models import City
-from practices.models import Practice, PracticeTranslation
+from practices.models import SECTIONS, Practice, PracticeTranslation
 from practices.search.index import search_extra_for
 from tests.practices.factories import PracticeFactory
 
@@ -54,18 +54,7 @@ def test_generates_published_practices_with_what_the_signals_would_set(capsys):
     for practice in practices.prefetch_related("themes", "translations").select_related(
         "city__coalition"
     ):
-        words = sum(
-            len(getattr(practice, name).split())
-            for name in [
-                "summary",
-                "context",
-                "implementation",
-                "results",
-                "why_it_works",
-                "challenges",
-                "transferability",
-            ]
-        )
+        words = sum(len(getattr(practice, name).split()) for name in ["summary", *SECTIONS])
         assert 280 <= words <= 800, words
         assert len(practice.summary) <= 600 and len(practice.title) <= 120
         assert 1 <= practice.themes.count() <= 3

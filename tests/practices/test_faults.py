@@ -125,6 +125,16 @@ class DatabaseOutage:
         self.monkeypatch.undo()
 
 
+def post_during_outage(client, url, data, *, from_query):
+    """POST with the database going away at the nth query; return (the outage, the answer)."""
+    outage = DatabaseOutage(pytest.MonkeyPatch(), from_query=from_query)
+    try:
+        response = client.post(url, data)
+    finally:
+        outage.end()
+    return outage, response
+
+
 # ---------------------------------------------------------------- the database, simulated
 
 
@@ -223,12 +233,7 @@ def test_the_database_going_away_at_each_query_of_a_submission(make_practice, of
         data = edit_form_data(practice.pk, str(practice.version), *new, "submit")
         emails = OutgoingEmail.objects.count()
         url = reverse("members:practice_edit", args=[practice.pk])
-        patch = pytest.MonkeyPatch()
-        outage = DatabaseOutage(patch, from_query=nth)
-        try:
-            response = client.post(url, data)
-        finally:
-            outage.end()
+        outage, response = post_during_outage(client, url, data, from_query=nth)
         if ran_to_the_end(outage, response):
             break
         drills += 1
@@ -273,12 +278,9 @@ def test_the_database_going_away_at_each_query_of_a_decision(make_practice, edit
         practice = make_practice(Status.SUBMITTED, title=f"Decision crash {nth}")
         url = reverse("admin:practices_practice_review", args=[practice.pk, "approve"])
         public = Client()
-        patch = pytest.MonkeyPatch()
-        outage = DatabaseOutage(patch, from_query=nth)
-        try:
-            response = client.post(url, {"message": "Welcome.", "note": ""})
-        finally:
-            outage.end()
+        outage, response = post_during_outage(
+            client, url, {"message": "Welcome.", "note": ""}, from_query=nth
+        )
         if ran_to_the_end(outage, response):
             break
         drills += 1
@@ -310,12 +312,9 @@ def test_the_database_going_away_at_each_query_of_an_image_upload(
     for nth in range(1, 200):
         practice = make_practice(Status.DRAFT, title=f"Upload crash {nth}")
         url = reverse("members:image_add", args=[practice.pk])
-        patch = pytest.MonkeyPatch()
-        outage = DatabaseOutage(patch, from_query=nth)
-        try:
-            response = client.post(url, {"image-upload": png_upload(), "image-alt_text": "Desk"})
-        finally:
-            outage.end()
+        outage, response = post_during_outage(
+            client, url, {"image-upload": png_upload(), "image-alt_text": "Desk"}, from_query=nth
+        )
         if ran_to_the_end(outage, response):
             break
         drills += 1
