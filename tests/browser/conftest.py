@@ -256,27 +256,8 @@ def page(_shared_page):
     return _shared_page
 
 
-@pytest.fixture(scope="module")
-def _reload_migration_data(django_db_setup, django_db_blocker):
-    """Leave the database as the migrations made it, after the module's live-server tests.
-
-    A live-server test commits its data, so Django empties every table after it. With
-    serialized_rollback the rows that migrations made (themes, coalitions, the Editors group…)
-    are loaded back at the start of the next such test, but not after the last one: do it then,
-    so that later transactional tests (test_race on PostgreSQL…) still find them.
-    """
-    yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for connection in connections.all(initialized_only=True):
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
-
-
 @pytest.fixture
-def live_url(_reload_migration_data, django_db_serialized_rollback, transactional_db, live_server):
+def live_url(reload_migration_data, django_db_serialized_rollback, transactional_db, live_server):
     """The live server's address (no trailing slash), for a test whose data it must see.
 
     Such a test's data is committed, and emptied after it; the rows the migrations made are kept.
