@@ -19,6 +19,7 @@ from practices.models import (
     PracticeTranslation,
     ReviewEvent,
 )
+from practices.services.checks import live_changes
 from practices.snapshots import practice_snapshot
 
 from .review import ReviewAction, ReviewActionsMixin
@@ -223,6 +224,12 @@ class PracticeAdmin(ReviewActionsMixin, SafeSearchMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def content_changes(self, practice):
+        return live_changes(practice)
+
+    def decision_context(self, practice):
+        return {"preview_practice": practice}
 
     def decided_message(self, practice):
         return _("“%(title)s” is now %(status)s.") % {

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.editors import is_editor
 from practices import services
+from practices.services.checks import require_version_seen
 
 
 class ReviewAction(NamedTuple):
@@ -24,6 +25,9 @@ class ReviewAction(NamedTuple):
 
 
 class ReviewDecisionForm(forms.Form):
+    # The version of the practice (or of the proposed update) the page showed: a decision is
+    # on what the editor read, never on what was swapped in meanwhile.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     message = forms.CharField(
         label=_("Message to the city"),
         required=False,
@@ -74,6 +78,14 @@ class ReviewActionsMixin:
             if obj.status == action.from_status
         ]
 
+    def content_changes(self, obj):
+        """Return the changes of the object's content, each with the version it made."""
+        return obj.changes.all()
+
+    def decision_context(self, obj):
+        """What the decision page shows of the object: what the editor decides on."""
+        return {}
+
     def review_view(self, request, object_id, action):
         if action not in self.review_actions:
             raise Http404
@@ -82,7 +94,11 @@ class ReviewActionsMixin:
         obj = get_object_or_404(self.model, pk=object_id)
         chosen = self.review_actions[action]
         change_url = reverse(f"admin:{self._url_name('change')}", args=[obj.pk])
-        form = ReviewDecisionForm(request.POST if request.method == "POST" else None)
+        initial = {"version": obj.version}
+        form = ReviewDecisionForm(
+            request.POST if request.method == "POST" else None, initial=initial
+        )
+        status, stale = 200, self._changed_since(obj, request.GET.get("version"))
         if request.method == "POST" and form.is_valid():
             try:
                 chosen.service(
@@ -90,10 +106,20 @@ class ReviewActionsMixin:
                     actor=request.user,
                     message=form.cleaned_data["message"],
                     note=form.cleaned_data["note"],
+                    version=form.cleaned_data["version"],
                 )
             except services.AlreadyDecided as error:
                 self.message_user(request, error.message, messages.ERROR)
                 return HttpResponseRedirect(change_url)
+            except services.StaleDecision as error:
+                # The typed message stays; the page now shows, and the form names, the
+                # current version.
+                obj.refresh_from_db()
+                data = request.POST.copy()
+                data["version"] = obj.version
+                form = ReviewDecisionForm(data)
+                form.is_valid()
+                status, stale = 409, error.message
             except services.WorkflowError as error:
                 for field, field_error in error.field_errors.items():
                     form.add_error(field if field in form.fields else None, field_error)
@@ -109,9 +135,23 @@ class ReviewActionsMixin:
             "opts": self.opts,
             "practice": practice,
             "form": form,
+            "stale": stale,
             "action_label": chosen.label,
             "message_required": chosen.message_required,
             "change_url": change_url,
             "title": f"{chosen.label}: {practice.title}",
+            **self.decision_context(obj),
         }
-        return TemplateResponse(request, "admin/practices/practice/review.html", context)
+        return TemplateResponse(
+            request, "admin/practices/practice/review.html", context, status=status
+        )
+
+    def _changed_since(self, obj, seen):
+        """Say what changed since the version the change page showed (its link names it)."""
+        if not (seen or "").isdigit():
+            return None
+        try:
+            require_version_seen(obj.version, int(seen), obj.changes, obj.get_status_display())
+        except services.StaleDecision as error:
+            return error.message
+        return None

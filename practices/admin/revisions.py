@@ -73,6 +73,10 @@ class PracticeRevisionAdmin(ReviewActionsMixin, SafeSearchMixin, admin.ModelAdmi
     def practice_of(self, revision):
         return revision.practice
 
+    def decision_context(self, revision):
+        live = practice_snapshot(revision.practice)
+        return {"changes": field_changes(live, named_snapshot(revision.data))}
+
     def decided_message(self, revision):
         return _("The update is now: %(status)s.") % {"status": revision.get_status_display()}
 

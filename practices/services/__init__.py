@@ -18,6 +18,7 @@ from .drafting import (
 )
 from .errors import (
     ERROR_ALREADY_DECIDED,
+    ERROR_DECISION_STALE,
     ERROR_INCOMPLETE,
     ERROR_MESSAGE_REQUIRED,
     ERROR_NOT_AN_EDITOR,
@@ -27,6 +28,7 @@ from .errors import (
     ERROR_STALE,
     ERROR_WRONG_STATE,
     AlreadyDecided,
+    StaleDecision,
     StaleEdit,
     WorkflowError,
 )
@@ -64,6 +66,7 @@ from .workflow import (
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "ERROR_ALREADY_DECIDED",
+    "ERROR_DECISION_STALE",
     "ERROR_INCOMPLETE",
     "ERROR_MESSAGE_REQUIRED",
     "ERROR_NEVER_DELETE_PUBLISHED",
@@ -77,6 +80,7 @@ __all__ = [
     "ERROR_TRANSLATION_LANGUAGE",
     "ERROR_WRONG_STATE",
     "AlreadyDecided",
+    "StaleDecision",
     "StaleEdit",
     "WorkflowError",
     "missing_for_submission",

@@ -5,7 +5,8 @@ content a ``PracticeChange``; both raise the practice's version (so forms opened
 stale) and forget the cached public pages.
 """
 
-from django.db.models import F
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -16,13 +17,18 @@ from core.page_cache import public_content_changed
 from practices.models import (
     SUBMISSION_REQUIRED_FIELDS,
     Practice,
+    PracticeAttachment,
     PracticeChange,
+    PracticeImage,
+    PracticeRevision,
+    PracticeTranslation,
     ReviewEvent,
 )
 from practices.snapshots import practice_content, practice_snapshot
 
 from .errors import (
     ERROR_ALREADY_DECIDED,
+    ERROR_DECISION_STALE,
     ERROR_NOT_AN_EDITOR,
     ERROR_NOT_AN_OFFICER_OF_CITY,
     ERROR_NOT_EDITABLE,
@@ -30,6 +36,7 @@ from .errors import (
     ERROR_STALE_STATUS,
     ERROR_WRONG_STATE,
     AlreadyDecided,
+    StaleDecision,
     StaleEdit,
     WorkflowError,
 )
@@ -131,6 +138,51 @@ def refuse_stale(changes, status_label):
     descriptions = [f"{change.actor_name}, {_when(change.created_at)}" for change in changes]
     descriptions.append(ERROR_STALE_STATUS % {"status": status_label})
     raise StaleEdit(ERROR_STALE % {"changes": "; ".join(str(item) for item in descriptions)})
+
+
+def live_changes(practice):
+    """Return the changes of a practice's own content: an editor's edits, and the approvals of
+    proposed updates (recorded at their decision; the changes an officer made while drafting an
+    update carry the update's own version and are left out)."""
+    return practice.changes.filter(
+        Q(revision__isnull=True)
+        | Q(
+            revision__status=PracticeRevision.Status.APPROVED,
+            created_at__gte=F("revision__decided_at"),
+        )
+    )
+
+
+def require_version_seen(current, seen, changes, status_label):
+    """Refuse a decision on a version other than the one the editor saw, naming what changed
+    since: who, when, and which parts."""
+    if seen is None or seen == current:
+        return
+    descriptions = [
+        f"{change.actor_name}, {_when(change.created_at)}: {_labels(change.changed_fields)}"
+        for change in changes.filter(version__gt=seen)
+    ]
+    descriptions.append(ERROR_STALE_STATUS % {"status": status_label})
+    raise StaleDecision(
+        ERROR_DECISION_STALE % {"changes": "; ".join(str(item) for item in descriptions)}
+    )
+
+
+def _labels(names):
+    return ", ".join(str(field_label(name)) for name in names)
+
+
+def field_label(name):
+    """Return the name of a part of a practice as its page shows it: "results and evidence"."""
+    related = {"images": PracticeImage, "attachments": PracticeAttachment}
+    if name in related:
+        return related[name]._meta.verbose_name_plural
+    if name == "translations":
+        return PracticeTranslation._meta.verbose_name_plural
+    try:
+        return Practice._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name
 
 
 def _when(moment):

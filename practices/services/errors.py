@@ -23,6 +23,10 @@ ERROR_STALE = _(
     "form: compare it with the current version, then save again to keep yours."
 )
 ERROR_STALE_STATUS = _("it is now “%(status)s”")
+ERROR_DECISION_STALE = _(
+    "This changed after you opened it (%(changes)s). Nothing was decided: the current version "
+    "is shown below; read it, then decide again."
+)
 
 
 class WorkflowError(Exception):
@@ -40,3 +44,7 @@ class AlreadyDecided(WorkflowError):
 
 class StaleEdit(WorkflowError):
     """The practice changed since the form was opened."""
+
+
+class StaleDecision(WorkflowError):
+    """The practice or the proposed update changed since the editor opened it."""

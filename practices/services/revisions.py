@@ -2,7 +2,7 @@
 public version, which stays as it is until an editor approves them."""
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from practices import notifications
@@ -11,6 +11,7 @@ from practices.snapshots import apply_content, named_snapshot, practice_content
 
 from .checks import (
     change_row,
+    live_changes,
     lock_practice,
     missing_in,
     name_of,
@@ -19,6 +20,7 @@ from .checks import (
     require_editor,
     require_officer,
     require_state,
+    require_version_seen,
 )
 from .errors import (
     ERROR_ALREADY_DECIDED,
@@ -75,16 +77,6 @@ def _move_revision(revision, *, actor, to_status, message="", note="", **fields)
     )
 
 
-def _live_changes(practice, *, since_version):
-    """Return the changes of a practice's public content after a version: an editor's edits,
-    and the approvals of proposed updates (recorded at their decision; the changes an officer
-    made while drafting an update carry the update's own version and are left out)."""
-    return practice.changes.filter(version__gt=since_version).filter(
-        Q(revision__isnull=True)
-        | Q(revision__status=RevisionStatus.APPROVED, created_at__gte=F("revision__decided_at"))
-    )
-
-
 def revision_save(
     *, practice: Practice, actor, data: dict, expected_version=None, base_version=None
 ) -> PracticeRevision:
@@ -101,7 +93,8 @@ def revision_save(
         require_state(practice, {Status.PUBLISHED})
         if base_version is not None and base_version != practice.version:
             refuse_stale(
-                _live_changes(practice, since_version=base_version), practice.get_status_display()
+                live_changes(practice).filter(version__gt=base_version),
+                practice.get_status_display(),
             )
         revision = (
             PracticeRevision.objects.select_for_update().filter(practice=practice).open().first()
@@ -173,13 +166,14 @@ def revision_withdraw(*, revision: PracticeRevision, actor) -> PracticeRevision:
     return revision
 
 
-def _decide_revision(revision, actor, to_status, message, note):
-    """An editor's decision on a submitted update, inside the caller's transaction; sending it
-    back or refusing it needs a message to the city."""
+def _decide_revision(revision, actor, to_status, message, note, version):
+    """An editor's decision on a submitted update, inside the caller's transaction: on the
+    version the editor saw; sending it back or refusing it needs a message to the city."""
     revision = _locked_revision(revision)
     require_editor(actor)
     if revision.status != RevisionStatus.SUBMITTED:
         raise AlreadyDecided(ERROR_ALREADY_DECIDED % {"status": revision.get_status_display()})
+    require_version_seen(revision.version, version, revision.changes, revision.get_status_display())
     if to_status != RevisionStatus.APPROVED and not message.strip():
         raise WorkflowError(
             ERROR_MESSAGE_REQUIRED, field_errors={"message": ERROR_MESSAGE_REQUIRED}
@@ -196,12 +190,19 @@ def _decide_revision(revision, actor, to_status, message, note):
 
 
 def revision_approve(
-    *, revision: PracticeRevision, actor, message: str = "", note: str = ""
+    *,
+    revision: PracticeRevision,
+    actor,
+    message: str = "",
+    note: str = "",
+    version: int | None = None,
 ) -> PracticeRevision:
     """Publish proposed changes: they replace the public version at once."""
     with transaction.atomic():
         practice = lock_practice(revision.practice)
-        revision, event = _decide_revision(revision, actor, RevisionStatus.APPROVED, message, note)
+        revision, event = _decide_revision(
+            revision, actor, RevisionStatus.APPROVED, message, note, version
+        )
         if practice.status != Status.PUBLISHED:
             raise WorkflowError(ERROR_WRONG_STATE % {"status": practice.get_status_display()})
         fields = apply_content(practice, revision.data)
@@ -210,22 +211,22 @@ def revision_approve(
     return revision
 
 
-def _send_back(revision, actor, to_status, message, note):
+def _send_back(revision, actor, to_status, message, note, version):
     with transaction.atomic():
-        revision, event = _decide_revision(revision, actor, to_status, message, note)
+        revision, event = _decide_revision(revision, actor, to_status, message, note, version)
         notifications.notify_city_of_decision(event)
     return revision
 
 
 def revision_request_changes(
-    *, revision: PracticeRevision, actor, message: str, note: str = ""
+    *, revision: PracticeRevision, actor, message: str, note: str = "", version: int | None = None
 ) -> PracticeRevision:
     """Send proposed changes back to the city; the public version stays as it is."""
-    return _send_back(revision, actor, RevisionStatus.CHANGES_REQUESTED, message, note)
+    return _send_back(revision, actor, RevisionStatus.CHANGES_REQUESTED, message, note, version)
 
 
 def revision_reject(
-    *, revision: PracticeRevision, actor, message: str, note: str = ""
+    *, revision: PracticeRevision, actor, message: str, note: str = "", version: int | None = None
 ) -> PracticeRevision:
     """Refuse proposed changes; the public version stays as it is."""
-    return _send_back(revision, actor, RevisionStatus.REJECTED, message, note)
+    return _send_back(revision, actor, RevisionStatus.REJECTED, message, note, version)

@@ -10,12 +10,14 @@ from practices import notifications
 from practices.models import Practice
 
 from .checks import (
+    live_changes,
     lock_practice,
     missing_for_submission,
     move,
     require_editor,
     require_officer,
     require_state,
+    require_version_seen,
 )
 from .errors import (
     ERROR_INCOMPLETE,
@@ -86,14 +88,18 @@ def practice_delete_draft(*, practice: Practice, actor) -> None:
         transaction.on_commit(lambda: delete_files(files))
 
 
-def _editor_move(practice, actor, from_status, to_status, message, note, **timestamps):
+def _editor_move(practice, actor, from_status, to_status, message, note, version, **timestamps):
     """An editor's move of a practice, with the e-mail to the city. A decision on a submission
-    that another editor decided first is AlreadyDecided; a move that needs a message (see
-    MESSAGE_REQUIRED) is refused without one."""
+    that another editor decided first is AlreadyDecided; on another version than the one the
+    editor saw, StaleDecision; a move that needs a message (see MESSAGE_REQUIRED) is refused
+    without one."""
     with transaction.atomic():
         practice = lock_practice(practice)
         require_editor(actor)
         require_state(practice, {from_status}, decision=from_status == Status.SUBMITTED)
+        require_version_seen(
+            practice.version, version, live_changes(practice), practice.get_status_display()
+        )
         required = MESSAGE_REQUIRED.get(to_status)
         if required and not message.strip():
             raise WorkflowError(required, field_errors={"message": required})
@@ -112,34 +118,51 @@ MESSAGE_REQUIRED = {
 }
 
 
-def practice_approve(*, practice: Practice, actor, message: str = "", note: str = "") -> Practice:
+def practice_approve(
+    *, practice: Practice, actor, message: str = "", note: str = "", version: int | None = None
+) -> Practice:
     """Publish a submission: from now on the public sees it."""
-    moment = timezone.now()
+    published_at = timezone.now()
     return _editor_move(
-        practice, actor, Status.SUBMITTED, Status.PUBLISHED, message, note, published_at=moment
+        practice,
+        actor,
+        Status.SUBMITTED,
+        Status.PUBLISHED,
+        message,
+        note,
+        version,
+        published_at=published_at,
     )
 
 
 def practice_request_changes(
-    *, practice: Practice, actor, message: str, note: str = ""
+    *, practice: Practice, actor, message: str, note: str = "", version: int | None = None
 ) -> Practice:
     """Send a submission back to its city with what to change."""
-    return _editor_move(practice, actor, Status.SUBMITTED, Status.CHANGES_REQUESTED, message, note)
+    return _editor_move(
+        practice, actor, Status.SUBMITTED, Status.CHANGES_REQUESTED, message, note, version
+    )
 
 
-def practice_reject(*, practice: Practice, actor, message: str, note: str = "") -> Practice:
+def practice_reject(
+    *, practice: Practice, actor, message: str, note: str = "", version: int | None = None
+) -> Practice:
     """Refuse a submission for good, with the reason."""
-    return _editor_move(practice, actor, Status.SUBMITTED, Status.REJECTED, message, note)
+    return _editor_move(practice, actor, Status.SUBMITTED, Status.REJECTED, message, note, version)
 
 
-def practice_archive(*, practice: Practice, actor, message: str, note: str = "") -> Practice:
+def practice_archive(
+    *, practice: Practice, actor, message: str, note: str = "", version: int | None = None
+) -> Practice:
     """Take a published practice off the public site; it is kept, never deleted."""
-    return _editor_move(practice, actor, Status.PUBLISHED, Status.ARCHIVED, message, note)
+    return _editor_move(practice, actor, Status.PUBLISHED, Status.ARCHIVED, message, note, version)
 
 
-def practice_restore(*, practice: Practice, actor, message: str = "", note: str = "") -> Practice:
+def practice_restore(
+    *, practice: Practice, actor, message: str = "", note: str = "", version: int | None = None
+) -> Practice:
     """Put an archived practice back on the public site."""
-    return _editor_move(practice, actor, Status.ARCHIVED, Status.PUBLISHED, message, note)
+    return _editor_move(practice, actor, Status.ARCHIVED, Status.PUBLISHED, message, note, version)
 
 
 def practice_record_past_transition(

@@ -1,11 +1,14 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from core.editors import EDITORS_GROUP
+from practices import services
 from practices.admin import REVIEW_ACTIONS
-from practices.models import Practice, ReviewEvent
+from practices.models import Practice, PracticeRevision, ReviewEvent
 
 Status = Practice.Status
 pytestmark = pytest.mark.django_db
@@ -206,3 +209,89 @@ def test_officers_and_visitors_are_kept_out_of_the_admin(client, officer, make_p
 
 def test_every_review_action_is_wired_to_a_service():
     assert set(REVIEW_ACTIONS) == {"approve", "request_changes", "reject", "archive", "restore"}
+
+
+# ---------------------------------------------------------------- the version decided on
+
+
+def seen_version(page):
+    """The version the decision form names, as the page shows it."""
+    return re.search(r'name="version" value="(\d+)"', page.content.decode()).group(1)
+
+
+def swap_the_text(practice, officer, summary):
+    """What an officer can do while an editor reads: withdraw, rewrite, submit again."""
+    services.practice_withdraw(practice=practice, actor=officer)
+    services.practice_save_draft(practice=practice, actor=officer, data={"summary": summary})
+    services.practice_submit(practice=practice, actor=officer)
+
+
+def test_a_decision_is_on_the_version_the_editor_saw(editor_client, make_practice, officer):
+    practice = make_practice(Status.SUBMITTED, summary="The text the editor read.")
+    change_page = editor_client.get(change_url(practice)).content.decode()
+    link = re.search(r'href="([^"]*/review/approve/\?version=\d+)"', change_page).group(1)
+    page = editor_client.get(link)
+    assert "The text the editor read." in page.content.decode()
+    version = seen_version(page)
+    swap_the_text(practice, officer, "A text nobody reviewed.")
+    response = editor_client.post(
+        review_url(practice, "approve"), {"message": "Well done.", "version": version}
+    )
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "This changed after you opened it" in content
+    assert "Olga" in content and "summary" in content  # who changed which part
+    assert "A text nobody reviewed." in content  # the page now shows the current version
+    assert response.context["form"]["message"].value() == "Well done."  # nothing typed lost
+    practice.refresh_from_db()
+    assert practice.status == Status.SUBMITTED
+    assert not practice.events.filter(to_status=Status.PUBLISHED).exists()
+    # Read, then decided: on the version now shown.
+    response = editor_client.post(
+        review_url(practice, "approve"),
+        {"message": "Well done.", "version": seen_version(response)},
+    )
+    assert response.status_code == 302
+    practice.refresh_from_db()
+    assert practice.status == Status.PUBLISHED and practice.summary == "A text nobody reviewed."
+
+
+def test_a_link_from_an_older_page_says_what_changed(editor_client, make_practice, officer):
+    practice = make_practice(Status.SUBMITTED)
+    opened = practice.version
+    swap_the_text(practice, officer, "Rewritten while the editor read.")
+    page = editor_client.get(review_url(practice, "reject") + f"?version={opened}")
+    assert "This changed after you opened it" in page.content.decode()
+    assert seen_version(page) == str(Practice.objects.get(pk=practice.pk).version)
+
+
+def test_a_decision_on_a_proposed_update_is_on_the_version_the_editor_saw(
+    editor_client, make_practice, officer
+):
+    practice = make_practice(Status.PUBLISHED)
+    revision = services.revision_save(
+        practice=practice, actor=officer, data={"summary": "Read by the editor: Zanzibar."}
+    )
+    services.revision_submit(revision=revision, actor=officer)
+    url = reverse("admin:practices_practicerevision_review", args=[revision.pk, "approve"])
+    page = editor_client.get(url)
+    assert "Zanzibar" in page.content.decode()
+    version = seen_version(page)
+    services.revision_withdraw(revision=revision, actor=officer)
+    services.revision_save(
+        practice=practice,
+        actor=officer,
+        data={"summary": "Nobody reviewed: Timbuktu."},
+        expected_version=PracticeRevision.objects.get(pk=revision.pk).version,
+    )
+    services.revision_submit(revision=revision, actor=officer)
+    response = editor_client.post(url, {"message": "", "version": version})
+    assert response.status_code == 409
+    assert "Timbuktu" in response.content.decode()
+    practice.refresh_from_db()
+    assert "Timbuktu" not in practice.summary
+    assert PracticeRevision.objects.get(pk=revision.pk).status == "submitted"
+    response = editor_client.post(url, {"message": "", "version": seen_version(response)})
+    assert response.status_code == 302
+    practice.refresh_from_db()
+    assert practice.summary == "Nobody reviewed: Timbuktu."
