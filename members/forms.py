@@ -15,6 +15,7 @@ from practices import uploads
 from practices.models import (
     CONTACT_FIELDS,
     DETAIL_FIELDS,
+    NOTE_MAX_LENGTH,
     SECTIONS,
     TRANSLATED_FIELDS,
     Commitment,
@@ -77,6 +78,7 @@ class PracticeForm(forms.ModelForm):
     reply = forms.CharField(
         label=_("Your note to the editors"),
         required=False,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Sent with your submission: for example, what you changed since their message."

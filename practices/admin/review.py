@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.editors import is_editor
 from practices import services
+from practices.models import NOTE_MAX_LENGTH
 from practices.services.checks import require_version_seen
 
 
@@ -31,12 +32,14 @@ class ReviewDecisionForm(forms.Form):
     message = forms.CharField(
         label=_("Message to the city"),
         required=False,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("The city's officers receive this by e-mail and see it next to the practice."),
     )
     note = forms.CharField(
         label=_("Private editor note"),
         required=False,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only editors see this."),
     )

@@ -1,5 +1,11 @@
 """What a practice says, named once: every list of a practice's fields is built from these."""
 
+# The longest text a section may hold (about 3,000 words), and a shorter field (partners,
+# resources, links, messages): enough for any write-up, and a bound on what one officer can make
+# every page that shows or compares it carry.
+SECTION_MAX_LENGTH = 20_000
+NOTE_MAX_LENGTH = 5_000
+
 # The six sections of a write-up, in the order of a good one.
 SECTIONS = [
     "context",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .content import NOTE_MAX_LENGTH
 from .practice import Practice
 from .revisions import PracticeRevision
 
@@ -64,10 +65,14 @@ class ReviewEvent(models.Model):
     from_status = models.CharField(_("from"), max_length=20, choices=EVENT_STATES)
     to_status = models.CharField(_("to"), max_length=20, choices=EVENT_STATES)
     message = models.TextField(
-        _("message to the city"), blank=True, help_text=_("Shown to the city's officers.")
+        _("message to the city"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Shown to the city's officers."),
     )
     note = models.TextField(
         _("private editor note"),
+        max_length=NOTE_MAX_LENGTH,
         blank=True,
         help_text=_("Seen by editors only, never by the city."),
     )

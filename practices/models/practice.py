@@ -10,6 +10,7 @@ from cities.models import active_officer_city
 from core.editors import is_editor
 
 from .classifications import CityRole, Commitment, TargetGroup, Theme
+from .content import NOTE_MAX_LENGTH, SECTION_MAX_LENGTH
 from .matching import folded_condition, has_words, is_postgres
 from .search_entry import SearchEntry
 
@@ -132,35 +133,48 @@ class Practice(models.Model):
         ),
     )
     context = models.TextField(
-        _("context"), blank=True, help_text=_("The problem the practice answers, and for whom.")
+        _("context"),
+        max_length=SECTION_MAX_LENGTH,
+        blank=True,
+        help_text=_("The problem the practice answers, and for whom."),
     )
     implementation = models.TextField(
         _("what was done"),
+        max_length=SECTION_MAX_LENGTH,
         blank=True,
         help_text=_("The steps taken, by whom, and how long they took."),
     )
     results = models.TextField(
         _("results and evidence"),
+        max_length=SECTION_MAX_LENGTH,
         blank=True,
         help_text=_(
             "What changed, with figures where you have them. Preliminary results are welcome."
         ),
     )
     why_it_works = models.TextField(
-        _("why it works"), blank=True, help_text=_("The factors that made the practice succeed.")
+        _("why it works"),
+        max_length=SECTION_MAX_LENGTH,
+        blank=True,
+        help_text=_("The factors that made the practice succeed."),
     )
     challenges = models.TextField(
         _("challenges and lessons learned"),
+        max_length=SECTION_MAX_LENGTH,
         blank=True,
         help_text=_("What was difficult, what did not work, and what you would do differently."),
     )
     transferability = models.TextField(
         _("transferability"),
+        max_length=SECTION_MAX_LENGTH,
         blank=True,
         help_text=_("What another city would need to adopt this practice."),
     )
     partners = models.TextField(
-        _("partners"), blank=True, help_text=_("Organisations that took part, one per line.")
+        _("partners"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Organisations that took part, one per line."),
     )
     start_year = models.PositiveSmallIntegerField(
         _("start year"),
@@ -176,7 +190,10 @@ class Practice(models.Model):
         help_text=_("Leave empty while the practice is ongoing."),
     )
     resources = models.TextField(
-        _("resources"), blank=True, help_text=_("Budget and staff, if you can share them.")
+        _("resources"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Budget and staff, if you can share them."),
     )
     language = models.CharField(
         _("language"),
@@ -193,7 +210,10 @@ class Practice(models.Model):
         help_text=_("Shown only to signed-in members and editors, never to the anonymous public."),
     )
     links = models.TextField(
-        _("links"), blank=True, help_text=_("Web pages about the practice, one address per line.")
+        _("links"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Web pages about the practice, one address per line."),
     )
     image = models.ImageField(_("main image"), upload_to=practice_image_path, blank=True)
     # Resized copies of the main image: {"card": name, "page": name}.
@@ -210,7 +230,10 @@ class Practice(models.Model):
         help_text=_("Editors only: highlight this practice on the home page."),
     )
     promising_note = models.TextField(
-        _("why it is promising"), blank=True, help_text=_("Editors only: shown with the highlight.")
+        _("why it is promising"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Editors only: shown with the highlight."),
     )
     inspired_by = models.ManyToManyField(
         "self",

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .content import NOTE_MAX_LENGTH, SECTION_MAX_LENGTH
 from .practice import Practice
 
 # The portal's interface languages, as practice languages ("zh-hans" reads practices in "zh").
@@ -31,13 +32,17 @@ class PracticeTranslation(models.Model):
     )
     title = models.CharField(_("title"), max_length=120)
     summary = models.TextField(_("summary"), max_length=600)
-    context = models.TextField(_("context"), blank=True)
-    implementation = models.TextField(_("what was done"), blank=True)
-    results = models.TextField(_("results and evidence"), blank=True)
-    why_it_works = models.TextField(_("why it works"), blank=True)
-    challenges = models.TextField(_("challenges and lessons learned"), blank=True)
-    transferability = models.TextField(_("transferability"), blank=True)
-    resources = models.TextField(_("resources"), blank=True)
+    context = models.TextField(_("context"), blank=True, max_length=SECTION_MAX_LENGTH)
+    implementation = models.TextField(_("what was done"), blank=True, max_length=SECTION_MAX_LENGTH)
+    results = models.TextField(_("results and evidence"), blank=True, max_length=SECTION_MAX_LENGTH)
+    why_it_works = models.TextField(_("why it works"), blank=True, max_length=SECTION_MAX_LENGTH)
+    challenges = models.TextField(
+        _("challenges and lessons learned"), blank=True, max_length=SECTION_MAX_LENGTH
+    )
+    transferability = models.TextField(
+        _("transferability"), blank=True, max_length=SECTION_MAX_LENGTH
+    )
+    resources = models.TextField(_("resources"), blank=True, max_length=NOTE_MAX_LENGTH)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     class Meta:
