@@ -13,18 +13,25 @@ import pickle
 import threading
 import time
 from collections import OrderedDict
-from functools import wraps
+from functools import partial, wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponsePermanentRedirect, QueryDict
 from django.utils import translation
+
+from core.addresses import client_ip
 
 GENERATION_KEY = "public-pages:generation"
 # How long a value read once per generation (read_per_generation) is kept at most.
 PER_GENERATION_SECONDS = 24 * 3600
 # Pages kept in each process (about 50 kB each at most).
 LOCAL_PAGES = 300
+# What one visitor's address may add to the shared cache: pages, and in how long.
+STORES_PER_ADDRESS = 100
+STORE_WINDOW_SECONDS = 600
 # Cookies that make a page personal: a session (signed in, or messages) or pending messages.
 PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages", settings.CSRF_COOKIE_NAME}
 
@@ -94,9 +101,18 @@ class LocalPages:
 local_pages = LocalPages(LOCAL_PAGES)
 
 
-def cached_public_page(view):
+def cached_public_page(view=None, *, params=()):
+    """Cache an anonymous visitor's page whole, keyed by its address with the parameters the
+    view reads (`params`); an address with any other parameter is sent, permanently, to the
+    same address without it, so made-up parameters never multiply the cached copies."""
+    if view is None:
+        return partial(cached_public_page, params=params)
+    known = frozenset(params)
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if any(name not in known for name in request.GET):
+            return _without_unknown_parameters(request, known)
         seconds = settings.PAGE_CACHE_SECONDS
         if (
             not seconds
@@ -104,7 +120,7 @@ def cached_public_page(view):
             or PERSONAL_COOKIES & set(request.COOKIES)
         ):
             return view(request, *args, **kwargs)
-        key = f"public-pages:{translation.get_language()}:{request.get_full_path()}"
+        key = f"public-pages:{translation.get_language()}:{request.path}?{_query_key(request)}"
         current = generation()
         response = local_pages.get((current, key))
         if response is None:
@@ -119,10 +135,40 @@ def cached_public_page(view):
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        if response.status_code == 200 and not response.cookies:
+        if response.status_code == 200 and not response.cookies and _may_store(request):
             cache.set(key, (current, response), seconds)
             local_pages.set((current, key), response)
             response["X-Page-Cache"] = "miss"
         return response
 
     return wrapper
+
+
+def _without_unknown_parameters(request, known):
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if name in known:
+            kept.setlist(name, values)
+    query = kept.urlencode()
+    return HttpResponsePermanentRedirect(request.path + (f"?{query}" if query else ""))
+
+
+def _query_key(request):
+    """The query as the page depends on it: parameters sorted, empty ones left out."""
+    pairs = sorted(
+        (name, value) for name, values in request.GET.lists() for value in values if value
+    )
+    return urlencode(pairs)
+
+
+def _may_store(request):
+    """Whether this visitor's address may add one more page to the shared cache now: each
+    address adds at most STORES_PER_ADDRESS pages in STORE_WINDOW_SECONDS, whatever the words
+    it searches for; past that its pages are served, not stored."""
+    window = int(time.time()) // STORE_WINDOW_SECONDS
+    key = f"public-pages:stores:{client_ip(request)}:{window}"
+    cache.add(key, 0, STORE_WINDOW_SECONDS)
+    try:
+        return cache.incr(key) <= STORES_PER_ADDRESS
+    except ValueError:  # expired between the two calls
+        return True

@@ -5,6 +5,9 @@ from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
 PAGE_SIZE = 20
+# No listing has this many pages: a larger number means "the last page", and never reaches the
+# database (PostgreSQL refuses an OFFSET beyond a 64-bit integer).
+MAX_PAGE_NUMBER = 1_000_000
 
 
 def requested_page_number(requested):
@@ -15,7 +18,7 @@ def requested_page_number(requested):
         return 1, _("That page number was not understood; showing the first page.")
     if number < 1:
         return 1, _("Pages start at 1; showing the first page.")
-    return number, None
+    return min(number, MAX_PAGE_NUMBER), None
 
 
 def last_page_note(num_pages):

@@ -6,7 +6,9 @@ Everything can be tuned from the environment; logs go to standard output.
 import multiprocessing
 import os
 
-bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+# Only the proxy in front may reach the app servers: it sets X-Forwarded-For, which the login
+# limit trusts. Listen on the loopback address unless BIND names the one the proxy reaches.
+bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # Sync workers: the pages are short database reads; two per core plus one is the usual start.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))

@@ -4,8 +4,9 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +39,45 @@ def unavailable_response():
     return response
 
 
-def client_ip(request):
-    """Return the visitor's address behind PROXY_COUNT trusted proxies (for the login limit)."""
-    proxies = getattr(settings, "PROXY_COUNT", 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR")
+class SignedInPagesAreNeverStoredMiddleware:
+    """Tell browsers and shared caches to keep no copy of what a signed-in person sees.
+
+    A member's page holds drafts, editors' messages and contact details; a proxy, a CDN or the
+    back button on a shared computer must not hand it to someone else.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class AdminQueryWithoutNulMiddleware:
+    """Drop NUL characters from every parameter of an admin page's address (list filters,
+    lookups, searches, sorting): PostgreSQL refuses them in a query, which would be a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or "admin" not in match.namespaces:
+            return None
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            clean = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            clean._mutable = False
+            request.GET = clean
+        return None

@@ -21,8 +21,12 @@ from practices import search, selectors
 from practices.models import TRANSLATED_FIELDS, Practice, Theme, practice_language_for
 from practices.search.cards import show_in_visitors_language
 from practices.search.counts import published_counts, with_published_counts
-from practices.search.filters import SORT_CHOICES
+from practices.search.filters import SORT_CHOICES, PracticeFilter
 from practices.search.options import filter_options
+
+# The parameters each page reads; any other one is dropped by a redirect (core.page_cache).
+SEARCH_PARAMETERS = [*PracticeFilter.base_filters, "page"]
+PAGED = ["page"]
 
 
 def themes_with_counts():
@@ -54,7 +58,7 @@ def home(request):
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(params=SEARCH_PARAMETERS)
 def practice_list(request):
     outcome = search.run(request.GET)
     filters = active_filters(request, outcome)
@@ -112,7 +116,7 @@ def active_filters(request, outcome):
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(params=["original"])
 def practice_detail(request, slug):
     practice = selectors.practice_page(slug)
     if practice is None:
@@ -185,7 +189,7 @@ def theme_list(request):
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(params=PAGED)
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     commitments = theme.commitments.select_related("coalition").order_by(
@@ -227,7 +231,7 @@ def city_list(request):
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(params=PAGED)
 def city_detail(request, slug):
     city = get_object_or_404(City.objects.select_related("coalition"), slug=slug)
     count = published_counts()["city"].get(city.pk, 0)
@@ -236,7 +240,7 @@ def city_detail(request, slug):
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(params=PAGED)
 def coalition_detail(request, slug):
     coalition = get_object_or_404(Coalition.objects.select_related("lead_city"), slug=slug)
     cities = with_published_counts(coalition.cities.order_by("name"), "city")

@@ -37,7 +37,7 @@ STORAGES = {
 # Behind the proxy every visitor would share its address, and one person's failed logins would
 # lock everybody out: the login limit reads the visitor's address from X-Forwarded-For.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
-AXES_CLIENT_IP_CALLABLE = "iccar_portal.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.addresses.client_ip"
 
 LOGGING = {
     "version": 1,

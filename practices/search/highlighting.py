@@ -4,13 +4,20 @@ import html
 import re
 
 from django.contrib.postgres.search import SearchHeadline
-from django.db.models import F, Func
+from django.db.models import F, Func, Value
+from django.db.models.functions import Replace
 from django.utils.safestring import mark_safe
 
 from practices.models.matching import fold, has_words, is_postgres, searched_words, text_query
 
-# Private-use characters mark highlights inside PostgreSQL's output, which is then escaped.
+# Private-use characters mark highlights inside PostgreSQL's output, which is then escaped. A
+# summary may contain them too: they are taken out of it first, so only PostgreSQL's marks
+# become <mark>.
 MARK_START, MARK_END = "\ue000", "\ue001"
+
+
+def _without_marks(column):
+    return Replace(Replace(F(column), Value(MARK_START), Value("")), Value(MARK_END), Value(""))
 
 
 def with_headline(queryset, text):
@@ -19,7 +26,7 @@ def with_headline(queryset, text):
         return queryset
     return queryset.annotate(
         headline=SearchHeadline(
-            "summary",
+            _without_marks("summary"),
             text_query(text),
             config=Func(F("language"), function="iccar_search_config"),
             start_sel=MARK_START,

@@ -1,5 +1,7 @@
 """The page cache: anonymous public pages cached whole, forgotten at once on any change."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -89,3 +91,44 @@ def test_each_language_is_cached_apart(page_cache, db):
     client.get("/practices/")
     french = client.get("/fr/practices/").content.decode()
     assert '<html lang="fr"' in french
+
+
+def cached_pages():
+    """The pages in the shared cache (the local-memory cache of the tests)."""
+    from django.core.cache import cache
+
+    return [key for key in cache._cache if re.search(r":public-pages:[a-z-]+:/", key)]
+
+
+def test_unknown_parameters_are_dropped_by_a_redirect_before_anything_is_cached(page_cache, db):
+    visitor = Client()
+    response = visitor.get("/practices/?utm_source=mail&theme=housing&page=2&x=1")
+    assert response.status_code == 301
+    assert response["Location"] == "/practices/?theme=housing&page=2"
+    assert visitor.get("/fr/themes/housing/?junk=1")["Location"] == "/fr/themes/housing/"
+    assert visitor.get("/?a=1")["Location"] == "/"
+    for number in range(200):
+        assert visitor.get(f"/practices/?junk{number}=1").status_code == 301
+    assert cached_pages() == []
+
+
+def test_the_same_page_is_cached_once_whatever_the_order_or_empty_fields(page_cache, db):
+    visitor = Client()
+    assert visitor.get("/practices/?theme=housing&q=&sort=")["X-Page-Cache"] == "miss"
+    assert visitor.get("/practices/?q=&theme=housing")["X-Page-Cache"] == "hit"
+    assert visitor.get("/practices/?theme=housing")["X-Page-Cache"] == "hit"
+    assert len(cached_pages()) == 1
+
+
+def test_one_address_adds_a_bounded_number_of_pages(page_cache, db, settings):
+    from core.page_cache import STORES_PER_ADDRESS
+
+    settings.PROXY_COUNT = 0
+    visitor = Client(REMOTE_ADDR="203.0.113.7")
+    answers = [visitor.get(f"/practices/?q=word{n}") for n in range(STORES_PER_ADDRESS + 20)]
+    assert all(answer.status_code == 200 for answer in answers)
+    assert len(cached_pages()) == STORES_PER_ADDRESS
+    assert "X-Page-Cache" not in answers[-1]  # served, not stored
+    other = Client(REMOTE_ADDR="198.51.100.9")
+    assert other.get("/practices/?q=another")["X-Page-Cache"] == "miss"
+    assert len(cached_pages()) == STORES_PER_ADDRESS + 1

@@ -94,3 +94,57 @@ def test_error_pages_render_without_the_database(status, text):
 
     content = render_to_string(f"{status}.html")
     assert text in content and "<main" in content
+
+
+def test_gunicorn_listens_on_the_loopback_address_unless_told(monkeypatch):
+    """An app server reachable without the proxy would accept a forged X-Forwarded-For."""
+    import runpy
+
+    monkeypatch.delenv("BIND", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+    config = runpy.run_path(str(settings.BASE_DIR / "iccar_portal" / "gunicorn.conf.py"))
+    assert config["bind"] == "127.0.0.1:8000"
+    monkeypatch.setenv("BIND", "10.0.0.5:8000")
+    config = runpy.run_path(str(settings.BASE_DIR / "iccar_portal" / "gunicorn.conf.py"))
+    assert config["bind"] == "10.0.0.5:8000"
+
+
+def test_the_development_server_refuses_paths_climbing_out_of_the_static_folder(tmp_path):
+    import http.client
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "iccar_portal.settings.base", "DEBUG": "1"}
+    env["ALLOWED_HOSTS"] = "127.0.0.1"
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        answers = {}
+        for path in ["/static/../manage.py", "/static/css/../../manage.py", "/static/css/site.css"]:
+            for _attempt in range(100):
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                try:
+                    connection.request("GET", path)
+                    answers[path] = connection.getresponse().status
+                    break
+                except ConnectionRefusedError:
+                    time.sleep(0.1)
+                finally:
+                    connection.close()
+        assert answers == {
+            "/static/../manage.py": 404,
+            "/static/css/../../manage.py": 404,
+            "/static/css/site.css": 200,
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -448,7 +448,7 @@ def test_behind_the_proxy_a_forged_forwarded_address_does_not_escape_the_lock(
     """As in production: the proxy appends the visitor's address to X-Forwarded-For, and the
     limit counts that one, whatever the visitor wrote in front of it."""
     axes_on.PROXY_COUNT = 1
-    axes_on.AXES_CLIENT_IP_CALLABLE = "iccar_portal.middleware.client_ip"
+    axes_on.AXES_CLIENT_IP_CALLABLE = "core.addresses.client_ip"
     other = UserFactory(username="someone-else")
     CityOfficerFactory(user=other)
     proxy = {"REMOTE_ADDR": "10.0.0.2"}  # every request arrives from the proxy

@@ -580,3 +580,28 @@ def test_another_citys_practices_never_appear_on_the_dashboard(
     )
     content = officer_client.get(reverse("members:dashboard")).content.decode()
     assert mine.title in content and theirs.title not in content
+
+
+def test_what_a_signed_in_person_sees_is_never_stored(officer_client, editor_client, make_practice):
+    """Drafts, editors' messages and contact details must not stay in a shared cache or behind
+    the back button."""
+    draft = make_practice(Status.DRAFT)
+    published = make_practice(Status.PUBLISHED)
+    pages = [
+        reverse("members:dashboard"),
+        reverse("members:account"),
+        reverse("members:practice", args=[draft.pk]),
+        reverse("members:practice_edit", args=[draft.pk]),
+        reverse("members:practice_preview", args=[draft.pk]),
+        published.get_absolute_url(),  # shows the contact person to members
+        reverse("public:home"),
+    ]
+    for url in pages:
+        response = officer_client.get(url)
+        assert response.status_code == 200, url
+        control = response["Cache-Control"]
+        assert "private" in control and "no-store" in control, (url, control)
+    control = editor_client.get(reverse("admin:index"))["Cache-Control"]
+    assert "private" in control and "no-store" in control
+    anonymous = Client().get(published.get_absolute_url())
+    assert "private" not in anonymous.get("Cache-Control", "")

@@ -295,3 +295,34 @@ def test_a_decision_on_a_proposed_update_is_on_the_version_the_editor_saw(
     assert response.status_code == 302
     practice.refresh_from_db()
     assert practice.summary == "Nobody reviewed: Timbuktu."
+
+
+# ---------------------------------------------------------------- hostile addresses
+
+
+def test_nul_in_any_list_filter_or_lookup_of_any_admin_list(client, superuser, make_practice):
+    """PostgreSQL refuses NUL in a query: every parameter of every admin list must be safe,
+    not only the search (`q`)."""
+    from django.contrib import admin
+
+    make_practice(Status.SUBMITTED)
+    client.force_login(superuser)
+    tried = 0
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        page = client.get(url)
+        if page.status_code != 200:
+            continue
+        names = {"q", "o", "p", "all", "state"}
+        for spec in page.context["cl"].filter_specs:
+            names.update(spec.expected_parameters())
+        for name in sorted(names):
+            response = client.get(url, {name: "\x00", f"{name}\x00": "a\x00b"})
+            assert response.status_code in (200, 302), (url, name, response.status_code)
+            tried += 1
+    assert tried > 40
+    queue = reverse("admin:practices_practice_changelist")
+    for query in ("language__exact=%00", "city__country__exact=%00", "state=%00"):
+        assert client.get(f"{queue}?{query}").status_code == 200
+    updates = reverse("admin:practices_practicerevision_changelist")
+    assert client.get(f"{updates}?state=%00").status_code == 200

@@ -237,6 +237,17 @@ def test_matched_words_are_highlighted_and_escaped(client, catalogue, officer, e
     assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>mediators</mark>" in content
 
 
+def test_private_use_characters_in_a_text_never_become_marks(client, catalogue):
+    # The highlight marks inside PostgreSQL's headline are private-use characters: a summary
+    # holding them must not turn its own words into <mark>, nor anything else into markup.
+    summary = "\ue000injected\ue001 mediators \ue001</p><script>\ue000"
+    Practice.objects.filter(pk=catalogue["audit"].pk).update(summary=summary)
+    content = client.get(URL, {"q": "mediators"}).content.decode()
+    assert "<mark>injected</mark>" not in content
+    assert "<mark>mediators</mark>" in content
+    assert "<script>" not in content and content.count("<mark>") == content.count("</mark>")
+
+
 @pytest.mark.parametrize(
     "text,expected",
     [

@@ -199,3 +199,32 @@ def test_error_pages_use_the_site_layout(rf, db):
     assert "Something went wrong" in content and 'class="skip-link"' in content
     response = defaults.page_not_found(rf.get("/x/"), exception=None)
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize("prefix", ["", "/fr", "/es", "/ar", "/ru", "/zh-hans"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=1000000000000000000",
+        "page=99999999999999999999999&theme=housing",
+        "q=housing&page=1000000000000000000",
+        "page=1000000000000000000&sort=title",
+    ],
+)
+def test_a_page_number_past_any_database_integer_shows_the_last_page(
+    client, public_and_hidden, prefix, query
+):
+    response = client.get(f"{prefix}/practices/?{query}")
+    assert response.status_code == 200
+    assert response.context["outcome"].page.number == 1  # the last of one page
+    assert response.context["outcome"].notes  # and says why
+
+
+def test_a_huge_page_number_on_the_other_listings(client, public_and_hidden):
+    public, _hidden = public_and_hidden
+    for url in [
+        public.city.get_absolute_url(),
+        public.themes.first().get_absolute_url(),
+        public.city.coalition.get_absolute_url(),
+    ]:
+        assert client.get(url, {"page": "1" + "0" * 30}).status_code == 200
