@@ -1,16 +1,13 @@
 """Signing in and out, and choosing or resetting a password, /accounts/: Django's own views,
-with the reset form that reaches invited officers and links to SITE_URL."""
+with the login form that keeps each account's pace and the reset form that reaches invited
+officers, links to SITE_URL and sends after the answer."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .forms import AccountPasswordResetForm
+from .views.signing_in import PacedLoginView, PasswordResetRequestView
 
 urlpatterns = [
-    path(
-        "password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=AccountPasswordResetForm),
-        name="password_reset",
-    ),
+    path("login/", PacedLoginView.as_view(), name="login"),
+    path("password_reset/", PasswordResetRequestView.as_view(), name="password_reset"),
     path("", include("django.contrib.auth.urls")),
 ]

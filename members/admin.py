@@ -16,6 +16,10 @@ from cities.models import City, CityOfficer
 from core.admin_tools import SafeSearchMixin
 
 from . import invitations
+from .login_limits import PacedAdminAuthenticationForm
+
+# Editors log in through the admin: the same pace per account as on the site's login page.
+admin.site.login_form = PacedAdminAuthenticationForm
 
 
 class OfficerInviteForm(forms.Form):

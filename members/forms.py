@@ -1,16 +1,24 @@
 """The officers' forms. Only fields officers own are here: status, city, the editors' highlight
 and notes, and timestamps cannot be set through them, whatever a request carries."""
 
+import time
 from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.validators import URLValidator
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import CityOfficer
+from core.after_response import after_response
 from practices import uploads
 from practices.models import (
     CONTACT_FIELDS,
@@ -24,6 +32,7 @@ from practices.models import (
     PracticeImage,
     PracticeTranslation,
 )
+from practices.notifications import outgoing, send_now
 from practices.snapshots import content_from_form
 
 # In the order of a good write-up.
@@ -197,8 +206,8 @@ class AccountForm(forms.ModelForm):
 
 
 class AccountPasswordResetForm(PasswordResetForm):
-    """Django's reset form, which also reaches invited officers who never set a password, and
-    whose link always points at the site's configured address.
+    """Django's reset form, which also reaches invited officers who never set a password, links
+    to the site's configured address, and sends through the outbox after the answer.
 
     Django skips accounts without a usable password; an officer whose invitation link expired
     is exactly such an account, and must be able to get a fresh link on their own.
@@ -211,11 +220,86 @@ class AccountPasswordResetForm(PasswordResetForm):
         )
         return (user for user in users if getattr(user, email_field).lower() == email.lower())
 
-    def save(self, *args, **kwargs):
-        """Send the link to SITE_URL, never to the host or scheme the request claimed: a
-        forged Host header must not send an officer's reset token to another address."""
+    def save(
+        self,
+        *,
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.html",
+        token_generator=default_token_generator,
+        html_email_template_name=None,
+        extra_email_context=None,
+        **ignored,
+    ):
+        """Send each account of the address a one-time link to choose a password.
+
+        The link points at SITE_URL, never at the host or scheme the request claimed: a forged
+        Host header must not send an officer's reset token to another address. The accounts
+        are read now, the same way for any address; the link, the e-mail and the count of links
+        already sent come after the answer, so its time tells nothing.
+        """
         site = urlsplit(settings.SITE_URL)
-        # The template writes {{ protocol }}://{{ domain }}{% url … %}, as SITE_URL + reverse().
-        kwargs["domain_override"] = site.netloc + site.path
-        kwargs["use_https"] = site.scheme == "https"
-        return super().save(*args, **kwargs)
+        users = list(self.get_users(self.cleaned_data["email"]))
+        language = translation.get_language()
+
+        def send():
+            with translation.override(language):
+                for user in users:
+                    if not _one_more_reset_mail(user):
+                        continue
+                    context = {
+                        # The template writes {{ protocol }}://{{ domain }}{% url … %}.
+                        "email": user.email,
+                        "domain": site.netloc + site.path,
+                        "site_name": site.netloc + site.path,
+                        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+                        "user": user,
+                        "token": token_generator.make_token(user),
+                        "protocol": site.scheme,
+                        **(extra_email_context or {}),
+                    }
+                    self.send_mail(
+                        subject_template_name,
+                        email_template_name,
+                        context,
+                        None,
+                        user.email,
+                        html_email_template_name=html_email_template_name,
+                    )
+
+        after_response(send)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Write the e-mail to the outbox, which sends it and keeps no copy of the link."""
+        html = ""
+        if html_email_template_name is not None:
+            html = render_to_string(html_email_template_name, context)
+        message = outgoing(
+            to=to_email,
+            subject=render_to_string(subject_template_name, context),
+            body_text=render_to_string(email_template_name, context),
+            body_html=html,
+            kind="password_reset",
+        )
+        send_now([message])
+
+
+# A reset link is sent at most this many times an hour to one account: asking more often sends
+# nothing more, and says the same.
+RESET_MAILS_PER_ACCOUNT = 3
+
+
+def _one_more_reset_mail(user):
+    key = f"password-reset:mails:{user.pk}:{int(time.time()) // 3600}"
+    cache.add(key, 0, 3600)
+    try:
+        return cache.incr(key) <= RESET_MAILS_PER_ACCOUNT
+    except ValueError:  # the hour ended between the two calls
+        return True

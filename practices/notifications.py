@@ -24,6 +24,9 @@ from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+# Messages that carry a one-time link into someone's account: editors never read them in the
+# outbox, and their text is not kept once sent.
+SECRET_KINDS = {"password_reset"}
 
 
 def editor_recipients():
@@ -57,21 +60,41 @@ def queue(*, template, recipients, context):
     messages = []
     for address, language in recipients:
         with translation.override(language):
-            subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
             messages.append(
-                OutgoingEmail(
+                outgoing(
                     to=address,
-                    # A header may never span lines: that is how headers get injected.
-                    subject=" ".join(subject.split())[:250],
+                    subject=render_to_string(f"emails/{template}_subject.txt", context),
                     body_text=render_to_string(f"emails/{template}.txt", context),
                     body_html=render_to_string(f"emails/{template}.html", context),
                     kind=template,
                 )
             )
+    return send_after_commit(messages)
+
+
+def outgoing(*, to, subject, body_text, body_html="", kind):
+    """Return an unsaved outbox message; its subject on one line."""
+    # A header may never span lines: that is how headers get injected.
+    subject = " ".join(subject.split())[:250]
+    return OutgoingEmail(
+        to=to, subject=subject, body_text=body_text, body_html=body_html, kind=kind
+    )
+
+
+def send_after_commit(messages):
+    """Write messages to the outbox now and send them once the transaction commits."""
     created = OutgoingEmail.objects.bulk_create(messages)
     ids = [message.pk for message in created]
     if ids:
         transaction.on_commit(lambda: send_queued(ids))
+    return created
+
+
+def send_now(messages):
+    """Write messages to the outbox and send them at once: for what no change of the registry
+    goes with (a password reset); if sending fails, send_queued_emails tries again."""
+    created = OutgoingEmail.objects.bulk_create(messages)
+    send_queued([message.pk for message in created])
     return created
 
 
@@ -106,8 +129,9 @@ def send_queued(ids=None):
                     attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:2000]
                 )
             else:
+                kept = {"body_text": "", "body_html": ""} if message.kind in SECRET_KINDS else {}
                 OutgoingEmail.objects.filter(pk=pk).update(
-                    attempts=F("attempts") + 1, sent_at=timezone.now(), last_error=""
+                    attempts=F("attempts") + 1, sent_at=timezone.now(), last_error="", **kept
                 )
                 sent += 1
     return sent

@@ -211,10 +211,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "members.backends.OfficerAwareBackend",
 ]
-# Failed logins lock the account name and, separately, the address they come from.
+# Failed logins lock the pair of account name and address, and an address that fails too often
+# whatever the accounts; an account that fails too often from anywhere is slowed, not locked.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# An account and an address together, then an address alone (members/login_limits.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "members.login_limits.LoginLimitsHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+LOGIN_ACCOUNT_SLOWDOWN = int(os.environ.get("LOGIN_ACCOUNT_SLOWDOWN", "20"))
+LOGIN_ACCOUNT_PACE_SECONDS = int(os.environ.get("LOGIN_ACCOUNT_PACE_SECONDS", "10"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

@@ -1,9 +1,11 @@
 """The records, read-only for editors: content changes, review events, the e-mail outbox."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin_tools import ReadOnlyForEditorsMixin, SafeSearchMixin
 from practices.models import OutgoingEmail, PracticeChange, ReviewEvent
+from practices.notifications import SECRET_KINDS
 
 
 @admin.register(PracticeChange)
@@ -23,14 +25,20 @@ class OutgoingEmailAdmin(ReadOnlyForEditorsMixin, SafeSearchMixin, admin.ModelAd
     readonly_fields = [
         "to",
         "subject",
-        "body_text",
+        "text",
         "kind",
         "created_at",
         "sent_at",
         "attempts",
         "last_error",
     ]
-    exclude = ["body_html"]
+    fields = readonly_fields
+
+    @admin.display(description=_("text"))
+    def text(self, message):
+        if message.kind in SECRET_KINDS:
+            return _("Not shown: it holds a one-time link into the recipient's account.")
+        return message.body_text
 
 
 @admin.register(ReviewEvent)

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from cities.models import CityOfficer
+from practices.models import OutgoingEmail
 from tests.cities.factories import PASSWORD, CityOfficerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -275,6 +276,65 @@ def test_password_reset_does_not_reveal_whether_an_account_exists(client, office
     check_page(done)
 
 
+def test_the_reset_answer_costs_the_same_with_or_without_an_account(rf, officer, mailoutbox):
+    """The link and the e-mail are made after the answer: before it, the same reads for any
+    address, so the answer's time tells nothing."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.after_response import run_waiting_work
+    from members.views.signing_in import PasswordResetRequestView
+
+    view = PasswordResetRequestView.as_view()
+    answers, queries = {}, {}
+    for address in ["officer@example.org", "nobody@example.org"]:
+        request = rf.post(reverse("password_reset"), {"email": address})
+        request.session, request._dont_enforce_csrf_checks = SessionStore(), True
+        request._messages = FallbackStorage(request)
+        with CaptureQueriesContext(connection) as captured:
+            answers[address] = view(request)
+        queries[address] = [query["sql"].split(" WHERE")[0] for query in captured]
+        assert mailoutbox == [] and not OutgoingEmail.objects.exists()  # nothing sent yet
+    assert queries["officer@example.org"] == queries["nobody@example.org"]
+    assert {answer.status_code for answer in answers.values()} == {302}
+    run_waiting_work()  # what Django does once the answers have been sent
+    assert [message.to for message in mailoutbox] == [["officer@example.org"]]
+
+
+def test_reset_links_are_rate_limited_per_account_and_per_address(client, officer, mailoutbox):
+    from members.forms import RESET_MAILS_PER_ACCOUNT
+    from members.views.signing_in import RESET_REQUESTS_PER_ADDRESS
+
+    url = reverse("password_reset")
+    for _ask in range(5):
+        response = client.post(url, {"email": "officer@example.org"}, REMOTE_ADDR="198.51.100.1")
+        assert response.status_code == 302  # the same answer every time
+    assert len(mailoutbox) == RESET_MAILS_PER_ACCOUNT
+    # From another address too: the limit is the account's.
+    client.post(url, {"email": "officer@example.org"}, REMOTE_ADDR="203.0.113.20")
+    assert len(mailoutbox) == RESET_MAILS_PER_ACCOUNT
+    # One address asking for many: told to wait, with the address typed kept.
+    for number in range(RESET_REQUESTS_PER_ADDRESS - 5):
+        client.post(url, {"email": f"someone{number}@example.org"}, REMOTE_ADDR="198.51.100.1")
+    response = client.post(url, {"email": "last@example.org"}, REMOTE_ADDR="198.51.100.1")
+    assert response.status_code == 429
+    assert "Try again in an hour" in response.content.decode()
+    assert 'value="last@example.org"' in response.content.decode()
+
+
+def test_editors_never_read_a_reset_link_in_the_outbox(client, officer, editor, mailoutbox):
+    client.post(reverse("password_reset"), {"email": "officer@example.org"})
+    (message,) = mailoutbox
+    token_path = link_in(message)
+    stored = OutgoingEmail.objects.get(kind="password_reset")
+    assert token_path not in stored.body_text + stored.body_html  # not kept once sent
+    client.force_login(editor)
+    page = client.get(reverse("admin:practices_outgoingemail_change", args=[stored.pk]))
+    assert page.status_code == 200 and token_path not in page.content.decode()
+
+
 def test_password_reset_mail_and_link_let_the_officer_choose_a_new_password(
     client, officer, mailoutbox
 ):
@@ -421,16 +481,61 @@ def test_the_locked_out_page_says_when_to_try_again(client, officer, axes_on):
     assert "Try again in 1 minute." in log_in(client, "officer", "x").content.decode()
 
 
-def test_a_locked_user_name_is_refused_from_another_address_even_with_the_password(
+def test_guessing_a_user_name_locks_that_address_for_it_not_its_owner_elsewhere(
     client, officer, axes_on
 ):
+    """Anyone who knows an editor's user name could otherwise keep the editor out."""
     fail_until_locked(client, "officer", REMOTE_ADDR="198.51.100.7")
+    assert log_in(client, "officer", PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 429
+    assert not is_logged_in(client)
     response = log_in(client, "officer", PASSWORD, REMOTE_ADDR="203.0.113.20")
+    assert response.status_code == 302 and is_logged_in(client)
+
+
+def test_an_address_failing_on_many_accounts_is_locked_for_all(client, officer, axes_on):
+    axes_on.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    for number in range(4):  # two failures on each of four names: no pair reaches five
+        for _attempt in range(2):
+            response = log_in(client, f"name-{number}", "wrong", REMOTE_ADDR="198.51.100.7")
     assert response.status_code == 429
+    assert log_in(client, "officer", PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 429
+    assert log_in(client, "officer", PASSWORD, REMOTE_ADDR="203.0.113.20").status_code == 302
+
+
+def test_many_failures_on_one_account_from_everywhere_slow_it_down_but_never_lock_it(
+    client, editor, axes_on
+):
+    from django.core.cache import cache
+
+    axes_on.LOGIN_ACCOUNT_SLOWDOWN = 6
+    axes_on.LOGIN_ACCOUNT_PACE_SECONDS = 30
+    for number in range(6):  # one failure from each of six addresses: nothing is locked
+        assert (
+            log_in(client, "editor", "wrong", REMOTE_ADDR=f"198.51.100.{number}").status_code == 200
+        )
+    # From now on one attempt every 30 seconds, whoever makes it.
+    assert log_in(client, "editor", "wrong", REMOTE_ADDR="198.51.100.99").status_code == 200
+    response = log_in(client, "editor", PASSWORD, REMOTE_ADDR="203.0.113.20")
+    assert response.status_code == 429
+    assert "one attempt is allowed every 30 seconds" in response.content.decode()
+    assert not is_logged_in(client)
+    cache.delete("login-pace:editor")  # thirty seconds later
+    response = log_in(client, "editor", PASSWORD, REMOTE_ADDR="203.0.113.20")
+    assert response.status_code == 302 and is_logged_in(client)
+    # The admin's login page keeps the same pace.
+    client.logout()
+    log_in(client, "editor", "wrong", REMOTE_ADDR="198.51.100.98")
+    admin = client.post(
+        reverse("admin:login"),
+        {"username": "editor", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.20",
+    )
+    assert "one attempt is allowed every 30 seconds" in admin.content.decode()
     assert not is_logged_in(client)
 
 
 def test_a_locked_address_is_refused_for_another_user_name(client, officer, axes_on):
+    axes_on.LOGIN_ADDRESS_FAILURE_LIMIT = axes_on.AXES_FAILURE_LIMIT
     other = UserFactory(username="someone-else")
     CityOfficerFactory(user=other)
     fail_until_locked(client, "no-such-user", REMOTE_ADDR="198.51.100.7")
@@ -449,6 +554,7 @@ def test_behind_the_proxy_a_forged_forwarded_address_does_not_escape_the_lock(
     limit counts that one, whatever the visitor wrote in front of it."""
     axes_on.PROXY_COUNT = 1
     axes_on.AXES_CLIENT_IP_CALLABLE = "core.addresses.client_ip"
+    axes_on.LOGIN_ADDRESS_FAILURE_LIMIT = axes_on.AXES_FAILURE_LIMIT
     other = UserFactory(username="someone-else")
     CityOfficerFactory(user=other)
     proxy = {"REMOTE_ADDR": "10.0.0.2"}  # every request arrives from the proxy
