@@ -1,6 +1,7 @@
 """Practices in the admin: the review queue, each practice's page with the history and the
 buttons for the moves its state allows."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from practices.models import (
     PracticeTranslation,
     ReviewEvent,
 )
-from practices.services.checks import live_changes
+from practices.services.checks import live_changes, refuse_stale
 from practices.snapshots import practice_snapshot
 
 from .review import ReviewAction, ReviewActionsMixin
@@ -130,8 +131,38 @@ class ReviewEventInline(admin.TabularInline):
         return False
 
 
+class PracticeAdminForm(forms.ModelForm):
+    """The editors' form of a practice, refusing a save made from a page opened before someone
+    else changed the practice (the same rule as the officers' forms)."""
+
+    # Rendered by the change form's template (a hidden field in a fieldset gets a label).
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        opened = data.get("opened_version")
+        if self.instance.pk and opened is not None:
+            current = Practice.objects.get(pk=self.instance.pk)
+            try:
+                if opened != current.version:
+                    since = live_changes(current).filter(version__gt=opened)
+                    refuse_stale(since, current.get_status_display())
+            except services.StaleEdit as error:
+                # What was typed stays; saving again on purpose keeps it.
+                self.data = self.data.copy()
+                self.data["opened_version"] = current.version
+                raise forms.ValidationError(error.message) from None
+        return data
+
+
 @admin.register(Practice)
 class PracticeAdmin(ReviewActionsMixin, SafeSearchMixin, admin.ModelAdmin):
+    form = PracticeAdminForm
     list_display = [
         "title",
         "city",

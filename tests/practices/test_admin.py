@@ -326,3 +326,30 @@ def test_nul_in_any_list_filter_or_lookup_of_any_admin_list(client, superuser, m
         assert client.get(f"{queue}?{query}").status_code == 200
     updates = reverse("admin:practices_practicerevision_changelist")
     assert client.get(f"{updates}?state=%00").status_code == 200
+
+
+def test_an_editors_save_from_a_page_opened_before_a_change_is_refused(
+    editor_client, make_practice, second_editor
+):
+    """The same class as the decisions: an edit must not undo what someone changed meanwhile."""
+    from tests.security.html_checks import form_data
+
+    practice = make_practice(Status.PUBLISHED, summary="First summary.")
+    page = editor_client.get(change_url(practice)).content.decode()
+    data = form_data(page, "practice_form")
+    assert data["opened_version"] == [str(practice.version)]
+    other = Client()
+    other.force_login(second_editor)
+    theirs = form_data(other.get(change_url(practice)).content.decode(), "practice_form")
+    theirs["summary"] = ["Corrected by a colleague."]
+    assert other.post(change_url(practice), theirs).status_code == 302
+    data["summary"] = ["My summary, written before."]
+    response = editor_client.post(change_url(practice), data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "was changed after you opened it" in content and "My summary, written before." in content
+    assert Practice.objects.get(pk=practice.pk).summary == "Corrected by a colleague."
+    # Saving again on purpose keeps mine.
+    again = form_data(content, "practice_form")
+    assert editor_client.post(change_url(practice), again).status_code == 302
+    assert Practice.objects.get(pk=practice.pk).summary == "My summary, written before."
