@@ -3,6 +3,7 @@
 import pytest
 
 from tests.browser.conftest import (
+    NAV_SIDEBAR,
     assert_landmarks,
     assert_no_axe_violations,
     assert_skip_link_works,
@@ -50,6 +51,47 @@ def test_nu_checker_reports_errors_by_page_and_line():
     report = str(failure.value)
     assert "bad page (01-bad-page.html) line 3" in report, report
     assert "good page" not in report and "good again" not in report, report
+
+
+# Text over a background image: axe cannot tell its contrast, and says so ("incomplete").
+UNDECIDED_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Undecided</title></head>
+<body><main><h1>Undecided</h1><p style="color:#777;background-image:linear-gradient(#fff,#eee)">
+Grey on a gradient</p></main></body></html>"""
+
+
+def test_axe_reports_what_it_could_not_decide(page):
+    page.set_content(UNDECIDED_PAGE)
+    with pytest.raises(pytest.fail.Exception) as failure:
+        assert_no_axe_violations(page)
+    assert "- color-contrast (incomplete, serious)" in str(failure.value), str(failure.value)
+
+
+# The warning Django's navigation sidebar causes in the admin, and a page of the site's own.
+SHORT_ROW = """<table><thead><tr><th>a</th><th>b</th><th>c</th></tr></thead>
+<tbody><tr><th>1</th><td></td></tr></tbody></table>"""
+SIDEBAR_PAGE = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Sidebar</title></head>
+<body><nav class="sticky" id="nav-sidebar" aria-label="Sidebar">
+{SHORT_ROW}
+</nav><main><h1>Page</h1></main></body></html>"""
+OWN_TABLE_PAGE = SIDEBAR_PAGE.replace(f"\n{SHORT_ROW}\n</nav><main>", f"</nav><main>\n{SHORT_ROW}")
+
+
+def test_nu_checker_reports_warnings_except_those_allowed_where_they_are_allowed():
+    require_html_validator()
+    assert NAV_SIDEBAR[0] in SIDEBAR_PAGE
+    assert_valid_html({"review queue (/admin/practices/practice/)": SIDEBAR_PAGE})
+    with pytest.raises(pytest.fail.Exception) as failure:
+        assert_valid_html(
+            {
+                "review queue (/admin/practices/practice/)": OWN_TABLE_PAGE,
+                "home (/)": SIDEBAR_PAGE,
+            }
+        )
+    report = str(failure.value)
+    assert report.count("warning: A table row was 2 columns wide") == 2, report
+    assert "review queue" in report and "home (/)" in report, report
 
 
 SKIP_LINK_PAGE = """<!DOCTYPE html>

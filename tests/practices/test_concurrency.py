@@ -2,8 +2,10 @@
 
 Each round starts twenty threads together (a barrier), each with its own test client and its
 own database connection: editors deciding in the admin and the city's officers saving the edit
-form they all opened at the same version. Afterwards the history must tell one consistent story:
-exactly one decision, every other request refused in words (never a 500), and no edit lost.
+form they all opened at the same version. Each round shows that it raced (the site was handling
+the decisions, and an edit, at the same moment); afterwards the history must tell one consistent
+story: exactly one decision, every other request refused in words (never a 500), and no edit
+lost.
 """
 
 import threading
@@ -14,6 +16,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import constants as levels
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.http import HttpRequest
 from django.test import Client
@@ -72,11 +75,21 @@ def people(officer, editor):
 
 
 def run_together(jobs):
-    """Run the jobs in threads released at the same moment; return their results in order."""
+    """Run the jobs in threads released at the same moment; return their results in order, each
+    with the `span` (start, end) during which the site handled the job's request."""
     barrier = threading.Barrier(len(jobs))
     results = [None] * len(jobs)
+    spans = [None] * len(jobs)
+    current = threading.local()  # which job the thread runs
+
+    def request_began(**kwargs):
+        spans[current.index] = [time.monotonic(), None]
+
+    def request_ended(**kwargs):
+        spans[current.index][1] = time.monotonic()
 
     def run(index, job):
+        current.index = index
         try:
             barrier.wait(timeout=30)
             results[index] = job()
@@ -85,15 +98,23 @@ def run_together(jobs):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(n, job)) for n, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    request_started.connect(request_began, weak=False, dispatch_uid="concurrency-began")
+    request_finished.connect(request_ended, weak=False, dispatch_uid="concurrency-ended")
+    try:
+        threads = [threading.Thread(target=run, args=(n, job)) for n, job in enumerate(jobs)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        request_started.disconnect(dispatch_uid="concurrency-began")
+        request_finished.disconnect(dispatch_uid="concurrency-ended")
     assert not any(thread.is_alive() for thread in threads), "a request never finished"
     for result in results:
         if isinstance(result, BaseException):
             raise result
+    for result, span in zip(results, spans, strict=True):
+        result["span"] = tuple(span)
     return results
 
 
@@ -120,7 +141,7 @@ def edit_job(client, data, delay):
     def job():
         time.sleep(delay)  # some edits land before the decision, some after
         response = client.post(url, form)
-        return {"kind": "edit", "summary": data["summary"], "response": response}
+        return {"kind": "edit", "delay": delay, "summary": data["summary"], "response": response}
 
     return job
 
@@ -166,6 +187,23 @@ def check_decisions(outcomes, practice, events_before):
     return winners, losers, new_events
 
 
+def under_way_together(spans):
+    """Whether the requests were all under way at one moment: each started before any ended."""
+    return max(start for start, _end in spans) < min(end for _start, end in spans)
+
+
+def check_overlap(outcomes):
+    """The round raced: every decision was under way at one moment, and an edit with them.
+
+    (The barrier releases the threads together, but requests that ran one after the other
+    would pass the checks of a round just as well.)
+    """
+    decisions = [item["span"] for item in outcomes if item["kind"] == "decision"]
+    edits = [item["span"] for item in outcomes if item["kind"] == "edit"]
+    assert under_way_together(decisions), sorted(decisions)
+    assert any(under_way_together([*decisions, edit]) for edit in edits), (decisions, edits)
+
+
 def describe(tally):
     return ", ".join(f"{key} {value}" for key, value in sorted(tally.items()))
 
@@ -195,6 +233,7 @@ def test_decisions_and_stale_edits_on_a_submitted_practice(make_practice, people
         changes_before = PracticeChange.objects.filter(practice=practice).count()
         emails_before = OutgoingEmail.objects.count()
         outcomes = run_together(start_round(practice, editors, officers, round_number))
+        check_overlap(outcomes)
         practice.refresh_from_db()
         winners, losers, new_events = check_decisions(outcomes, practice, events_before)
         assert len(winners) == 1 and len(losers) == DECISIONS - 1
@@ -226,6 +265,11 @@ def test_decisions_and_stale_edits_on_a_submitted_practice(make_practice, people
         assert (practice.summary, practice.results) == (before.summary, before.results)
         tally[f"won by {winner['action']}"] += 1
         tally["rounds"] += 1
+    # Every round was played to the end, and every edit of each was answered one way or another.
+    assert tally["rounds"] == ROUNDS
+    assert sum(tally[f"won by {action}"] for action in ACTIONS) == ROUNDS
+    edits = ["stale edits", "edits refused while under review", "edits refused after the decision"]
+    assert sum(tally[name] for name in edits) == ROUNDS * EDITS
     report(request, "decision rounds", tally["rounds"], f"decision rounds: {describe(tally)}")
 
 
@@ -242,6 +286,7 @@ def test_edits_from_the_same_version_keep_exactly_one(make_practice, people, req
         )
         emails_before = OutgoingEmail.objects.count()
         outcomes = run_together(start_round(practice, editors, officers, round_number))
+        check_overlap(outcomes)
         practice.refresh_from_db()
         winners, losers, new_events = check_decisions(outcomes, practice, events_before)
         # Nothing awaited review: every decision was refused, nothing was recorded.
@@ -260,6 +305,11 @@ def test_edits_from_the_same_version_keep_exactly_one(make_practice, people, req
                 assert item["summary"] in response.content.decode()
                 stale.append(item)
         assert len(saved) == 1 and len(stale) == EDITS - 1
+        # Saves sent at the same moment were under way together: the version check raced.
+        by_delay = {}
+        for item in (item for item in outcomes if item["kind"] == "edit"):
+            by_delay.setdefault(item["delay"], []).append(item["span"])
+        assert any(under_way_together(spans) for spans in by_delay.values()), by_delay
         # The one accepted edit is the content, and the content change is on record.
         assert practice.summary == saved[0]["summary"]
         new_changes = PracticeChange.objects.filter(practice=practice).exclude(
@@ -269,4 +319,5 @@ def test_edits_from_the_same_version_keep_exactly_one(make_practice, people, req
         assert new_changes.get().version == practice.version
         tally["rounds"] += 1
         tally["stale edits"] += len(stale)
+    assert (tally["rounds"], tally["stale edits"]) == (ROUNDS, ROUNDS * (EDITS - 1))
     report(request, "edit rounds", tally["rounds"], f"edit rounds: {describe(tally)}")

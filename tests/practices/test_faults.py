@@ -94,11 +94,18 @@ def assert_unavailable_page(response, language="en"):
     assert "Traceback" not in content and "OperationalError" not in content
 
 
-def ran_to_the_end(outage, response):
+def ran_to_the_end(outage, response, drills):
     """Return True when the request ran before the nth query (it answered as usual); else check
-    that the outage gave the 503 page."""
+    that the outage gave the 503 page.
+
+    When it ran to the end, every query it makes was the one the database went away at in one
+    drill before: the drills so far are as many as its queries.
+    """
     if not outage.failed:
         assert response.status_code == 302
+        assert drills == outage.queries, (
+            f"{drills} drills for a request of {outage.queries} queries"
+        )
         return True
     assert_unavailable_page(response)
     return False
@@ -234,7 +241,7 @@ def test_the_database_going_away_at_each_query_of_a_submission(make_practice, of
         emails = OutgoingEmail.objects.count()
         url = reverse("members:practice_edit", args=[practice.pk])
         outage, response = post_during_outage(client, url, data, from_query=nth)
-        if ran_to_the_end(outage, response):
+        if ran_to_the_end(outage, response, drills):
             break
         drills += 1
         events = practice_is_consistent(practice)
@@ -266,7 +273,6 @@ def test_the_database_going_away_at_each_query_of_a_submission(make_practice, of
         practice_is_consistent(practice)
     else:
         pytest.fail("the request never completed")
-    assert drills > 10
     DRILLS["database away at query n: officer save and submit"] += drills
 
 
@@ -281,7 +287,7 @@ def test_the_database_going_away_at_each_query_of_a_decision(make_practice, edit
         outage, response = post_during_outage(
             client, url, {"message": "Welcome.", "note": ""}, from_query=nth
         )
-        if ran_to_the_end(outage, response):
+        if ran_to_the_end(outage, response, drills):
             break
         drills += 1
         events = practice_is_consistent(practice)
@@ -315,7 +321,7 @@ def test_the_database_going_away_at_each_query_of_an_image_upload(
         outage, response = post_during_outage(
             client, url, {"image-upload": png_upload(), "image-alt_text": "Desk"}, from_query=nth
         )
-        if ran_to_the_end(outage, response):
+        if ran_to_the_end(outage, response, drills):
             break
         drills += 1
         practice_is_consistent(practice)
@@ -624,11 +630,16 @@ def test_two_senders_at_once_send_each_message_once(make_practice, officer, edit
     assert OutgoingEmail.objects.filter(sent_at__isnull=True).count() == 3
     settings.MAILERS = {"default": {"BACKEND": "tests.practices.test_faults.SlowServer"}}
     barrier = threading.Barrier(2)
+    errors, spans = [], []
 
     def cron():
         try:
             barrier.wait(timeout=10)
+            started = time.monotonic()
             call_command("send_queued_emails", stdout=io.StringIO())
+            spans.append((started, time.monotonic()))
+        except BaseException as error:  # an exception in a thread would otherwise be lost
+            errors.append(error)
         finally:
             connection.close()
 
@@ -637,6 +648,12 @@ def test_two_senders_at_once_send_each_message_once(make_practice, officer, edit
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a sender never finished"
+    if errors:
+        raise errors[0]
+    # The two senders ran at the same time: each started before the other finished.
+    (first_start, first_end), (second_start, second_end) = spans
+    assert first_start < second_end and second_start < first_end, spans
     DRILLS["two senders at once"] += 1
     assert len(mail.outbox) == 3, f"{len(mail.outbox)} messages sent for 3 queued"
 

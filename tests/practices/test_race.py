@@ -1,4 +1,9 @@
-"""Two editors deciding on the same submission at the same moment."""
+"""Two editors deciding on the same submission at the same moment (PostgreSQL).
+
+The test commits, so it runs in a transactional database: serialized_rollback and
+reload_migration_data leave the rows the migrations made (the Editors group, the themes) for the
+tests after it, whichever module runs next.
+"""
 
 import threading
 
@@ -9,21 +14,31 @@ from practices import services
 from practices.models import Practice, ReviewEvent
 
 Status = Practice.Status
+ROUNDS = 5
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("reload_migration_data"),
+]
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("rounds", [5])
 def test_two_editors_deciding_at_once_record_exactly_one_decision(
-    make_practice, editor, second_editor, rounds
+    make_practice, editor, second_editor
 ):
-    for _round in range(rounds):
+    for _round in range(ROUNDS):
         practice = make_practice(Status.SUBMITTED)
         barrier = threading.Barrier(2)
-        outcomes = {}
+        outcomes, errors = {}, []
 
         def decide(
-            name, service, actor, practice_id=practice.pk, barrier=barrier, outcomes=outcomes
+            name,
+            service,
+            actor,
+            practice_id=practice.pk,
+            barrier=barrier,
+            outcomes=outcomes,
+            errors=errors,
         ):
             try:
                 barrier.wait(timeout=10)
@@ -35,6 +50,8 @@ def test_two_editors_deciding_at_once_record_exactly_one_decision(
                 outcomes[name] = "won"
             except services.AlreadyDecided:
                 outcomes[name] = "already decided"
+            except BaseException as error:  # an exception in a thread would otherwise be lost
+                errors.append(error)
             finally:
                 connection.close()
 
@@ -48,6 +65,9 @@ def test_two_editors_deciding_at_once_record_exactly_one_decision(
             thread.start()
         for thread in threads:
             thread.join(timeout=30)
+        assert not any(thread.is_alive() for thread in threads), "a decision never finished"
+        if errors:
+            raise errors[0]
         assert sorted(outcomes.values()) == ["already decided", "won"]
         practice.refresh_from_db()
         winner = "approve" if outcomes["approve"] == "won" else "reject"

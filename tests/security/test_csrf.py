@@ -202,11 +202,22 @@ def set_password_url(client, user):
     return response["Location"]
 
 
+def forgeries(token):
+    """(extra data, headers) of each forged POST: no token, a made-up one, and the right one
+    sent from another site."""
+    return [
+        ({}, {}),
+        ({"csrfmiddlewaretoken": "x" * 32}, {}),
+        ({"csrfmiddlewaretoken": token}, {"HTTP_ORIGIN": "https://evil.example"}),
+    ]
+
+
 def test_every_state_changing_post_needs_the_token(world, people, figures):
-    refused = 0
+    refused = genuine = 0
     editor_client = Client()
     editor_client.force_login(people["editor"])
-    for role, url, make_data, what in cases(world, people):
+    listed = cases(world, people)
+    for role, url, make_data, what in listed:
         client = victim(role, people)
         if url == "set-password":
             url = set_password_url(client, people["owner"])
@@ -223,12 +234,7 @@ def test_every_state_changing_post_needs_the_token(world, people, figures):
 
         token = client.cookies["csrftoken"].value
         before = state()
-        forged = [
-            ({}, {}),
-            ({"csrfmiddlewaretoken": "x" * 32}, {}),
-            ({"csrfmiddlewaretoken": token}, {"HTTP_ORIGIN": "https://evil.example"}),
-        ]
-        for extra_data, headers in forged:
+        for extra_data, headers in forgeries(token):
             response = client.post(url, {**make_data(), **extra_data}, **headers)
             assert response.status_code == 403, (what, headers, response.status_code)
             assert b"CSRF" in response.content, what
@@ -239,8 +245,12 @@ def test_every_state_changing_post_needs_the_token(world, people, figures):
             response = client.post(url, {**make_data(), "csrfmiddlewaretoken": token})
             assert response.status_code in (200, 302), (what, response.status_code)
             assert state() != before, f"{what}: the genuine POST changed nothing"
-    figures["CSRF: forged POSTs refused"] = refused
-    assert refused == 3 * len(cases(world, people))
+            genuine += 1
+    # Every listed POST was forged each way and refused, then sent genuinely and accepted.
+    assert (refused, genuine) == (len(forgeries("")) * len(listed), len(listed))
+    figures["CSRF: forged POSTs refused"] = (
+        f"{refused} ({len(listed)} state-changing POSTs x {len(forgeries(''))} forgeries)"
+    )
 
 
 def test_a_token_from_the_page_of_another_session_is_refused(people, officer, make_practice):
