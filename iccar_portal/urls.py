@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -6,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_tools import SafeAutocompleteJsonView, view_on_site_for_editors
+from public.files import practice_file
 
 from .languages import switch_language
 from .sitemaps import SITEMAPS
@@ -20,6 +20,9 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("language/<str:code>/", switch_language, name="switch_language"),
     path("healthz", healthz, name="healthz"),
+    # Uploaded files, answered as their practice is shown (public/files.py): the only way to
+    # them. MEDIA_URL is never served, not even with DEBUG, or drafts' files would be public.
+    path("files/<int:practice_id>/<path:name>", practice_file, name="practice_file"),
 ]
 
 # Every page in every language: /practices/ in English, /fr/practices/, /ar/practices/ …
@@ -41,8 +44,3 @@ urlpatterns += i18n_patterns(
     path("", include("public.urls")),
     prefix_default_language=False,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .practice import Practice, practice_image_path
@@ -32,8 +33,10 @@ class PracticeImage(models.Model):
         return self.alt_text
 
     def url(self, size="page"):
-        name = self.renditions.get(size)
-        return self.image.storage.url(name) if name else self.image.url
+        """Return the URL of a resized copy, or of the original, through the view that checks
+        who may see the practice (public/files.py)."""
+        name = self.renditions.get(size) or self.image.name
+        return reverse("practice_file", kwargs={"practice_id": self.practice_id, "name": name})
 
 
 def practice_attachment_path(instance, filename):
@@ -62,3 +65,9 @@ class PracticeAttachment(models.Model):
 
     def __str__(self):
         return self.title
+
+    def url(self):
+        """Return the URL the document is downloaded from, through the view that checks who may
+        see the practice (public/files.py)."""
+        name = self.file.name
+        return reverse("practice_file", kwargs={"practice_id": self.practice_id, "name": name})

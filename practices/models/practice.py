@@ -315,8 +315,9 @@ class Practice(models.Model):
         return [line.strip() for line in self.partners.splitlines() if line.strip()]
 
     def image_url(self, size="page"):
-        """Return the URL of a resized copy of the main image, or of the original."""
+        """Return the URL of a resized copy of the main image, or of the original: through the
+        view that checks who may see the practice (public/files.py), never the storage's own."""
         if not self.image:
             return ""
-        name = self.image_renditions.get(size)
-        return self.image.storage.url(name) if name else self.image.url
+        name = self.image_renditions.get(size) or self.image.name
+        return reverse("practice_file", kwargs={"practice_id": self.pk, "name": name})

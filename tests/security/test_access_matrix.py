@@ -3,7 +3,8 @@
 Every pattern of ``get_resolver()`` (the language-prefixed ones and the admin's included) must
 have an expectation here; a new URL without one fails the test until someone decides who may
 open it. Each pattern is filled from a fixture holding a practice of city A in every state,
-city B's practice, a missing id, themes, cities, coalitions, revisions, images, files and users,
+city B's practice, a missing id, themes, cities, coalitions, revisions, images, files (stored,
+for the file view) and users,
 and requested by every role; the answer must be the expected one, and what the request changed
 (rolled back after) must be exactly what that role may change there: a GET never changes
 anything, an officer's POST changes their own practice only as the workflow allows, an editor's
@@ -146,6 +147,23 @@ def public_practice(role, method, target):
     if method != "GET":
         return 405
     return 200 if target in PUBLIC_STATES else 404
+
+
+def practice_file(role, method, target):
+    """A file is answered as its practice is shown: to anyone while published, otherwise to
+    the practice's city's active officers and to editors; never under another practice."""
+    if method != "GET":
+        return 405
+    state, kind = target
+    if state == MISSING or kind == "another practice's":
+        return 404
+    if state in PUBLIC_STATES or role in ("editor", "superuser"):
+        return 200
+    if role == "owner" and state in STATES:
+        return 200
+    if role == "other_city" and state == OTHER_CITY:
+        return 200
+    return 404
 
 
 def found_or_404(role, method, target):
@@ -339,6 +357,7 @@ RULES = {
     "robots.txt": (("none",), everyone(200)),
     "language/<str:code>/": (("language",), everyone(302)),
     "healthz": (("none",), everyone(200, post=200)),
+    "files/<int:practice_id>/<path:name>": (("file",), practice_file),
     # Public pages.
     "": (("none",), everyone(200)),
     "practices/": (("none",), everyone(200)),
@@ -447,6 +466,7 @@ RULES = {
 # Which methods each URL is requested with: GET always; POST where the view takes one (the
 # member area's forms and actions, the review actions) and for the public pages (refused).
 POST_ROUTES = {
+    "files/<int:practice_id>/<path:name>",
     "members/",
     "members/account/",
     "members/practices/new/",
@@ -514,6 +534,22 @@ def fill(route, how, world, people, objects):
     if kind == "practice_slug":
         urls = [(f"/practices/{p.slug}/", t) for t, p in targets.items()]
         return urls + [("/practices/no-such-practice/", MISSING)]
+    if kind == "file":
+        # Each practice's image and document; city B's image under a published practice of A.
+        urls = []
+        for key, practice in targets.items():
+            image = world["images"][key].image.name
+            document = world["attachments"][key].file.name
+            urls += [
+                (f"/files/{practice.pk}/{image}", (key, "image")),
+                (f"/files/{practice.pk}/{document}", (key, "document")),
+            ]
+        foreign = world["images"][OTHER_CITY].image.name
+        published = practices[Status.PUBLISHED].pk
+        return urls + [
+            (f"/files/{missing_pk}/{foreign}", (MISSING, "image")),
+            (f"/files/{published}/{foreign}", (Status.PUBLISHED, "another practice's")),
+        ]
     if kind == "theme_slug":
         return [("/themes/housing/", "theme"), ("/themes/no-such-theme/", MISSING)]
     if kind == "city_slug":
@@ -632,6 +668,7 @@ def answer_matches(response, expected):
 # ---------------------------------------------------------------- what a request changed
 
 PRACTICE_KINDS = {
+    "file",
     "member",
     "member_image",
     "member_attachment",
@@ -735,6 +772,18 @@ def expected_changes(route, role, method, target):
     return {}
 
 
+@pytest.fixture
+def world_files(world, media_root):
+    """The files the fixture's image and document rows name, stored: the file view answers a
+    file only when it exists."""
+    for key in world["practices"]:
+        for name in (world["images"][key].image.name, world["attachments"][key].file.name):
+            path = media_root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(f"the file {name}".encode())
+
+
+@pytest.mark.usefixtures("world_files")
 def test_every_url_answers_every_role_and_state_as_expected(world, people, clients, figures):
     objects = admin_objects(world, people)
     routes = list(walk(get_resolver().url_patterns))
@@ -1019,7 +1068,8 @@ def test_archiving_removes_a_practice_from_cached_public_pages_at_once(
     assert client.get(public.get_absolute_url()).status_code == 404
     for url in urls[:2] + urls[3:]:
         assert "Visible practice" not in client.get(url).content.decode(), url
-    assert client.get("/?after=archiving").context["figures"]["practices"] == 0
+    # Rendered afresh (signed-in people never get a cached page): the count has dropped too.
+    assert editor_client.get("/").context["figures"]["practices"] == 0
 
 
 def test_staff_given_the_model_permissions_still_cannot_read_the_records(world, people):
