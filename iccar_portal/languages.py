@@ -48,10 +48,10 @@ def switch_language(request, code):
     if code not in dict(settings.LANGUAGES):
         code = settings.LANGUAGE_CODE
     target = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = "/"
+        target = "/"  # only a page of this site, written as a path
     # Resolve the page in the language it is in, then find it in the chosen one.
     current = translation.get_language_from_path(urlsplit(target).path) or settings.LANGUAGE_CODE
     with translation.override(current):

@@ -51,8 +51,9 @@ class SignedInPagesAreNeverStoredMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # By the session cookie, not request.user: deciding must never need the database (the
+        # answer may be the 503 page because the database is away).
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
             add_never_cache_headers(response)
         return response
 

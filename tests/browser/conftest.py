@@ -530,15 +530,6 @@ AXE_ALLOWED = [
         where=r"^(\.app-[\w-]+|\.current-app) > table ",
         pages=ADMIN,
     ),
-    Allowed(
-        "aria-valid-attr-value",
-        "The project's defect, tracked by the strict xfail "
-        "test_admin_pages.py::test_every_description_a_field_points_at_is_on_the_page: the "
-        "decision page (templates/admin/practices/practice/review.html) shows the help texts "
-        "without the ids the fields' aria-describedby name. Remove this entry with the fix.",
-        where=r'aria-describedby="id_(message|note)_helptext"',
-        pages=r"/review/request_changes/$",
-    ),
 ]
 
 

@@ -138,11 +138,6 @@ def test_all_pages_are_valid_html(desk):
     assert_valid_html(html_by_name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: the decision page (templates/admin/practices/practice/review.html) shows "
-    "the message's and the note's help texts without the ids their aria-describedby name",
-)
 def test_every_description_a_field_points_at_is_on_the_page(desk):
     """What a field's aria-describedby names must exist, or screen readers announce nothing."""
     client = Client()

@@ -219,3 +219,10 @@ def test_officers_translate_a_draft_directly_and_a_published_practice_through_re
     services.revision_approve(revision=revision, actor=editor)
     assert published.translations.get(language="es").title == "Oficina"
     assert ",es," in Practice.objects.get(pk=published.pk).available_languages
+
+
+@pytest.mark.parametrize("next_url", ["a%00b", "fr/practices/", "practices"])
+def test_the_switch_goes_only_to_a_path_of_this_site(client, next_url):
+    response = client.get(f"/language/fr/?next={next_url}")
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/"
