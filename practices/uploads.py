@@ -435,9 +435,12 @@ def _stored_picture(image, image_format, target_size):
     if plan.mode != image.mode or plan.sixteen_bit:
         transparency = None  # it was used by the conversion, or means nothing after it
     if plan.mode == image.mode and plan.factor == 1 and not (plan.sixteen_bit or plan.to_srgb):
-        # A copy all the same: the decoded image holds its decoder (Pillow's WebP decoder keeps
-        # three more copies of the picture) and the file, which must not outlive decoding.
-        picture = image.copy()
+        # A new image all the same (resized, or copied): the decoded one holds its decoder
+        # (Pillow's WebP decoder keeps three more copies of the picture) and the file.
+        if image.size == target_size:
+            picture = image.copy()
+        else:
+            picture = image.resize(target_size, Image.Resampling.LANCZOS)
     else:
         width, height = image.size
         factor = plan.factor
