@@ -4,11 +4,11 @@ Every pattern of ``get_resolver()`` (the language-prefixed ones and the admin's 
 have an expectation here; a new URL without one fails the test until someone decides who may
 open it. Each pattern is filled from a fixture holding a practice of city A in every state,
 city B's practice, a missing id, themes, cities, coalitions, revisions, images, files (stored,
-for the file view) and users,
-and requested by every role; the answer must be the expected one, and what the request changed
-(rolled back after) must be exactly what that role may change there: a GET never changes
-anything, an officer's POST changes their own practice only as the workflow allows, an editor's
-empty POST to a review button makes only the moves that need no message.
+for the file view) and users, and requested by every role; the answer must be the expected one,
+and what the request changed (rolled back after) must be exactly what that role may change
+there: a GET never changes anything, an officer's POST changes their own practice only as the
+workflow allows, an editor's empty POST to a review button makes only the moves that need no
+message.
 
 Then: nothing unpublished reaches the public through pages, counts, facets, suggestions, the
 sitemap or links between practices, even with the page cache on; and "view on site" does not
