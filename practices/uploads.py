@@ -23,6 +23,7 @@ PDFs:
 - ``store_pdf`` saves it; ``delete_stored_file`` removes it.
 """
 
+import bisect
 import io
 import re
 import time
@@ -814,28 +815,38 @@ class _PdfObjects:
             key = (int(found[1]), int(found[2]))
             headers.append((key, found.start(), found.end()))
             self._offsets.setdefault(key, []).append(found.end())
-        # Inside a stream or a comment, bytes can look like an object header (an uncompressed
-        # page that shows "1 0 obj"): parsed too, but not an error when they do not parse.
+        # Inside a stream or a comment, bytes can look like an object header or a trailer (an
+        # uncompressed page that shows "1 0 obj"): parsed too, but not an error when they do not
+        # parse. `starts` and `reach`: where each object parsed starts, and how far the objects
+        # up to it reach.
         damaged = False
-        covered_until = 0
+        starts, reach = [], []
+
+        def doubtful(position):
+            before = bisect.bisect_right(starts, position) - 1
+            inside = before >= 0 and reach[before] > position
+            return inside or self._in_a_comment(position)
+
         for key, start, after_header in headers:
-            doubtful = start < covered_until or self._in_a_comment(start)
             try:
                 obj, end = self._parse(self.data, after_header)
             except LimitReachedError:
                 raise
             except Exception:
-                damaged = damaged or not doubtful
+                damaged = damaged or not doubtful(start)
                 continue
-            covered_until = max(covered_until, end)
+            starts.append(start)
+            reach.append(max(end, reach[-1] if reach else 0))
             self._add(key, obj)
         for found in _PDF_TRAILER.finditer(self.data):
+            if len(self.trailers) == PDF_MAX_OBJECTS:
+                raise LimitReachedError("Too many trailers.")
             try:
                 self.trailers.append(self._parse(self.data, found.end() - 2)[0])
             except LimitReachedError:
                 raise
             except Exception:
-                damaged = True
+                damaged = damaged or not doubtful(found.start())
         # Encrypted strings and streams cannot be read: say so rather than call them damaged.
         if any("/Encrypt" in each for each in self.trailers) or any(
             isinstance(obj, DictionaryObject) and "/Encrypt" in obj and obj.get("/Type") == "/XRef"

@@ -969,9 +969,9 @@ PLAIN_PDFS = {
         b"<< /Length 5 0 R >>\nstream\nBT /F1 12 Tf (Report) Tj ET\nendstream",
         b"27",
     ),
-    # A page drawn with text that looks like the start of an object, uncompressed.
+    # A page drawn with text that looks like the start of an object or a trailer, uncompressed.
     "a page showing PDF syntax": lambda: document(
-        b"", b"/Contents 4 0 R", stream(b"BT (how 9 0 obj [ starts) Tj ET")
+        b"", b"/Contents 4 0 R", stream(b"BT (how 9 0 obj [ starts, and trailer << [ too) Tj ET")
     ),
     "an object stream": lambda: document(
         b"", b"", object_stream((5, b"<< /Title (Evaluation) >>"), (6, b"[1 2 3]"))
