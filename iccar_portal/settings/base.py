@@ -167,7 +167,10 @@ if AWS_STORAGE_BUCKET_NAME:
             "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
             "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
             "default_acl": None,
-            "querystring_auth": False,
+            # A private bucket: files are reached through /files/…, which redirects to an
+            # address signed for an hour (public/files.py).
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "3600")),
             "file_overwrite": False,
         },
     }

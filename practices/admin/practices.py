@@ -4,6 +4,7 @@ buttons for the moves its state allows."""
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_tools import SafeSearchMixin
@@ -96,11 +97,20 @@ class TranslationInline(admin.StackedInline):
     extra = 0
 
 
+def file_link(url, text):
+    # Through the file view (public/files.py): the storage's own address is never shown.
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
 class ImageInline(admin.TabularInline):
     model = PracticeImage
     extra = 0
-    fields = ["image", "alt_text", "created_at"]
-    readonly_fields = ["image", "created_at"]
+    fields = ["picture", "alt_text", "created_at"]
+    readonly_fields = ["picture", "created_at"]
+
+    @admin.display(description=_("image"))
+    def picture(self, image):
+        return file_link(image.url(), image.image.name.rsplit("/", 1)[-1])
 
     def has_add_permission(self, request, obj=None):
         return False  # uploads go through the member area's checks
@@ -109,8 +119,12 @@ class ImageInline(admin.TabularInline):
 class AttachmentInline(admin.TabularInline):
     model = PracticeAttachment
     extra = 0
-    fields = ["file", "title", "size", "created_at"]
-    readonly_fields = ["file", "size", "created_at"]
+    fields = ["document", "title", "size", "created_at"]
+    readonly_fields = ["document", "size", "created_at"]
+
+    @admin.display(description=_("PDF file"))
+    def document(self, attachment):
+        return file_link(attachment.url(), attachment.file.name.rsplit("/", 1)[-1])
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -318,3 +318,13 @@ def test_a_storage_failing_while_a_file_is_read_is_a_503_not_an_error(
     assert response["Retry-After"] == "30"
     assert response["Cache-Control"] == "private, no-store"
     assert any(record.exc_info for record in caplog.records if record.name == "public.files")
+
+
+def test_the_admins_practice_page_links_to_the_files_through_the_view(with_files, superuser):
+    practice = with_files(Status.SUBMITTED)
+    page = client_of(superuser).get(reverse("admin:practices_practice_change", args=[practice.pk]))
+    content = page.content.decode()
+    image, attachment = practice.images.get(), practice.attachments.get()
+    assert f'href="{image.url()}"' in content and f'href="{attachment.url()}"' in content
+    assert f"/{image.image.name}" not in content.replace(image.url(), "")
+    assert client_of(superuser).get(attachment.url()).status_code == 200
