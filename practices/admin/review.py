@@ -17,6 +17,10 @@ from practices import services
 from practices.models import NOTE_MAX_LENGTH
 from practices.services.checks import require_version_seen
 
+ERROR_NO_VERSION = _(
+    "This page does not say which version you read. Open the practice again, then decide."
+)
+
 
 class ReviewAction(NamedTuple):
     service: object  # the services function, called with the object, actor, message and note
@@ -28,7 +32,15 @@ class ReviewAction(NamedTuple):
 class ReviewDecisionForm(forms.Form):
     # The version of the practice (or of the proposed update) the page showed: a decision is
     # on what the editor read, never on what was swapped in meanwhile.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": ERROR_NO_VERSION,
+            "invalid": ERROR_NO_VERSION,
+            "min_value": ERROR_NO_VERSION,
+        },
+    )
     message = forms.CharField(
         label=_("Message to the city"),
         required=False,
@@ -102,7 +114,12 @@ class ReviewActionsMixin:
             request.POST if request.method == "POST" else None, initial=initial
         )
         status, stale = 200, self._changed_since(obj, request.GET.get("version"))
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and not form.is_valid() and "version" in form.errors:
+            # Nothing decided; the page shows the current version and now names it, so the
+            # editor reads it and decides again with what they typed.
+            form = self._naming_current_version(request.POST, obj)
+            form.add_error(None, ERROR_NO_VERSION)
+        elif request.method == "POST" and form.is_valid():
             try:
                 chosen.service(
                     **{self.review_subject: obj},
@@ -118,10 +135,7 @@ class ReviewActionsMixin:
                 # The typed message stays; the page now shows, and the form names, the
                 # current version.
                 obj.refresh_from_db()
-                data = request.POST.copy()
-                data["version"] = obj.version
-                form = ReviewDecisionForm(data)
-                form.is_valid()
+                form = self._naming_current_version(request.POST, obj)
                 status, stale = 409, error.message
             except services.WorkflowError as error:
                 for field, field_error in error.field_errors.items():
@@ -148,6 +162,14 @@ class ReviewActionsMixin:
         return TemplateResponse(
             request, "admin/practices/practice/review.html", context, status=status
         )
+
+    @staticmethod
+    def _naming_current_version(posted, obj):
+        data = posted.copy()
+        data["version"] = obj.version
+        form = ReviewDecisionForm(data)
+        form.is_valid()
+        return form
 
     def _changed_since(self, obj, seen):
         """Say what changed since the version the change page showed (its link names it)."""

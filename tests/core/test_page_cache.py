@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from practices.models import Practice
+from tests.decisions import decide
 
 Status = Practice.Status
 
@@ -25,12 +26,13 @@ def test_anonymous_pages_are_cached_and_forgotten_at_once_on_change(
     assert visitor.get("/practices/")["X-Page-Cache"] == "hit"
     editors = Client()
     editors.force_login(editor)
-    editors.post(reverse("admin:practices_practice_review", args=[practice.pk, "approve"]), {})
+    decide(editors, reverse("admin:practices_practice_review", args=[practice.pk, "approve"]), {})
     response = visitor.get("/practices/")
     assert response["X-Page-Cache"] == "miss"
     assert "Freshly approved practice" in response.content.decode()
     assert visitor.get(practice.get_absolute_url()).status_code == 200
-    editors.post(
+    decide(
+        editors,
         reverse("admin:practices_practice_review", args=[practice.pk, "archive"]),
         {"message": "Ended."},
     )

@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from cities.models import City, CityOfficer, Coalition
 from practices.models import Commitment, Practice, ReviewEvent, Theme
+from tests.decisions import decide
 
 Status = Practice.Status
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,6 @@ def test_with_debug_on_it_creates_demo_accounts_and_prints_them(settings, capsys
     ).exists()
     assert client.login(username="demo-editor", password="iccar-demo-2026")
     submitted = Practice.objects.awaiting_review().first()
-    response = client.post(f"/admin/practices/practice/{submitted.pk}/review/approve/", {})
+    response = decide(client, f"/admin/practices/practice/{submitted.pk}/review/approve/", {})
     assert response.status_code == 302
     assert client.get(submitted.get_absolute_url()).status_code == 200

@@ -17,6 +17,7 @@ from practices.models import (
     PracticeRevision,
 )
 from tests.cities.factories import PASSWORD
+from tests.decisions import decide
 from tests.practice_form import complete_form
 
 Status = Practice.Status
@@ -82,8 +83,10 @@ def test_the_whole_journey_through_http(
     # 5. The editor requests changes.
     review = reverse("admin:practices_practice_review", args=[practice.pk, "request_changes"])
     with django_capture_on_commit_callbacks(execute=True):
-        editor_client.post(
-            review, {"message": "Please add how many people used it.", "note": "secret note"}
+        decide(
+            editor_client,
+            review,
+            {"message": "Please add how many people used it.", "note": "secret note"},
         )
     practice.refresh_from_db()
     assert practice.status == Status.CHANGES_REQUESTED
@@ -110,7 +113,7 @@ def test_the_whole_journey_through_http(
     assert "I added the number of residents." in change_page
     assert "<ins>412</ins>" in change_page and "<del>300</del>" in change_page
     approve = reverse("admin:practices_practice_review", args=[practice.pk, "approve"])
-    editor_client.post(approve, {"message": "Thank you!"})
+    decide(editor_client, approve, {"message": "Thank you!"})
     # 8. The public page shows it.
     response = public.get(practice.get_absolute_url())
     assert response.status_code == 200
@@ -137,8 +140,10 @@ def test_the_whole_journey_through_http(
     ).content.decode()
     assert "<ins>1,200</ins>" in revision_page
     with django_capture_on_commit_callbacks(execute=True):
-        editor_client.post(
-            reverse("admin:practices_practicerevision_review", args=[revision.pk, "approve"]), {}
+        decide(
+            editor_client,
+            reverse("admin:practices_practicerevision_review", args=[revision.pk, "approve"]),
+            {},
         )
     # 11. The public page shows the new version at once.
     public_page = public.get(practice.get_absolute_url()).content.decode()
@@ -164,7 +169,8 @@ def test_rejected_update_leaves_the_live_version_untouched(
         edit_url, complete_form(title=practice.title, summary="Changed!", action="submit")
     )
     revision = PracticeRevision.objects.get(practice=practice)
-    editor_client.post(
+    decide(
+        editor_client,
         reverse("admin:practices_practicerevision_review", args=[revision.pk, "reject"]),
         {"message": "Not needed."},
     )
@@ -301,8 +307,10 @@ def approved_update(client, editor_client, practice, versions, **content):
     )
     assert response.status_code == 302, response.status_code
     revision = PracticeRevision.objects.open().get(practice=practice)
-    response = editor_client.post(
-        reverse("admin:practices_practicerevision_review", args=[revision.pk, "approve"]), {}
+    response = decide(
+        editor_client,
+        reverse("admin:practices_practicerevision_review", args=[revision.pk, "approve"]),
+        {},
     )
     assert response.status_code == 302
     revision.refresh_from_db()

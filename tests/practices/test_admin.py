@@ -9,6 +9,7 @@ from core.editors import EDITORS_GROUP
 from practices import services
 from practices.admin import REVIEW_ACTIONS
 from practices.models import Practice, PracticeRevision, ReviewEvent
+from tests.decisions import decide
 
 Status = Practice.Status
 pytestmark = pytest.mark.django_db
@@ -87,8 +88,10 @@ def test_editor_approves_through_the_admin_and_the_practice_goes_public(
     assert editor_client.get(practice.get_absolute_url()).status_code == 404
     response = editor_client.get(review_url(practice, "approve"))
     assert response.status_code == 200
-    response = editor_client.post(
-        review_url(practice, "approve"), {"message": "Thanks!", "note": "checked sources"}
+    response = decide(
+        editor_client,
+        review_url(practice, "approve"),
+        {"message": "Thanks!", "note": "checked sources"},
     )
     assert response.status_code == 302
     assert response["Location"] == change_url(practice)
@@ -106,12 +109,12 @@ def test_decisions_that_need_a_message_keep_the_form_when_it_is_missing(
     editor_client, make_practice, action, to_status
 ):
     practice = make_practice(Status.SUBMITTED)
-    response = editor_client.post(review_url(practice, action), {"message": "", "note": "kept"})
+    response = decide(editor_client, review_url(practice, action), {"message": "", "note": "kept"})
     assert response.status_code == 200
     assert "Write a message to the city" in response.content.decode()
     assert response.context["form"]["note"].value() == "kept"
     assert Practice.objects.get(pk=practice.pk).status == Status.SUBMITTED
-    response = editor_client.post(review_url(practice, action), {"message": "Add figures."})
+    response = decide(editor_client, review_url(practice, action), {"message": "Add figures."})
     assert response.status_code == 302
     assert Practice.objects.get(pk=practice.pk).status == to_status
 
@@ -122,19 +125,21 @@ def test_archive_and_restore_buttons(editor_client, make_practice):
     assert (
         review_url(practice, "archive") in editor_client.get(change_url(practice)).content.decode()
     )
-    editor_client.post(review_url(practice, "archive"), {"message": "Programme ended."})
+    decide(editor_client, review_url(practice, "archive"), {"message": "Programme ended."})
     assert Practice.objects.get(pk=practice.pk).status == Status.ARCHIVED
     assert visitor.get(practice.get_absolute_url()).status_code == 404
-    editor_client.post(review_url(practice, "restore"), {})
+    decide(editor_client, review_url(practice, "restore"), {})
     assert Practice.objects.get(pk=practice.pk).status == Status.PUBLISHED
     assert visitor.get(practice.get_absolute_url()).status_code == 200
 
 
 def test_a_second_decision_gets_already_decided(editor_client, make_practice, second_editor):
     practice = make_practice(Status.SUBMITTED)
-    editor_client.post(review_url(practice, "approve"), {})
+    decide(editor_client, review_url(practice, "approve"), {})
     editor_client.force_login(second_editor)
-    response = editor_client.post(review_url(practice, "reject"), {"message": "No."}, follow=True)
+    response = decide(
+        editor_client, review_url(practice, "reject"), {"message": "No."}, follow=True
+    )
     assert "no longer awaiting review" in response.content.decode()
     assert Practice.objects.get(pk=practice.pk).status == Status.PUBLISHED
     assert ReviewEvent.objects.filter(practice=practice, to_status=Status.REJECTED).count() == 0
@@ -142,7 +147,7 @@ def test_a_second_decision_gets_already_decided(editor_client, make_practice, se
 
 def test_action_not_allowed_in_this_state_is_refused(editor_client, make_practice):
     practice = make_practice(Status.DRAFT)
-    response = editor_client.post(review_url(practice, "approve"), {}, follow=True)
+    response = decide(editor_client, review_url(practice, "approve"), {}, follow=True)
     assert Practice.objects.get(pk=practice.pk).status == Status.DRAFT
     assert "no longer awaiting review" in response.content.decode()
 
@@ -184,7 +189,7 @@ def test_staff_outside_editors_cannot_use_review_buttons(client, make_practice):
     practice = make_practice(Status.SUBMITTED)
     staff = UserFactory(username="helpdesk", is_staff=True)
     client.force_login(staff)
-    assert client.post(review_url(practice, "approve")).status_code == 403
+    assert decide(client, review_url(practice, "approve")).status_code == 403
     assert Practice.objects.get(pk=practice.pk).status == Status.SUBMITTED
 
 
@@ -202,7 +207,7 @@ def test_officers_and_visitors_are_kept_out_of_the_admin(client, officer, make_p
         response = client.get(url)
         assert response.status_code == 302
         assert reverse("admin:login") in response["Location"]
-    response = client.post(review_url(practice, "approve"), {})
+    response = decide(client, review_url(practice, "approve"), {})
     assert response.status_code == 302
     assert Practice.objects.get(pk=practice.pk).status == Status.SUBMITTED
 
@@ -234,8 +239,10 @@ def test_a_decision_is_on_the_version_the_editor_saw(editor_client, make_practic
     assert "The text the editor read." in page.content.decode()
     version = seen_version(page)
     swap_the_text(practice, officer, "A text nobody reviewed.")
-    response = editor_client.post(
-        review_url(practice, "approve"), {"message": "Well done.", "version": version}
+    response = decide(
+        editor_client,
+        review_url(practice, "approve"),
+        {"message": "Well done.", "version": version},
     )
     assert response.status_code == 409
     content = response.content.decode()
@@ -247,7 +254,8 @@ def test_a_decision_is_on_the_version_the_editor_saw(editor_client, make_practic
     assert practice.status == Status.SUBMITTED
     assert not practice.events.filter(to_status=Status.PUBLISHED).exists()
     # Read, then decided: on the version now shown.
-    response = editor_client.post(
+    response = decide(
+        editor_client,
         review_url(practice, "approve"),
         {"message": "Well done.", "version": seen_version(response)},
     )
@@ -295,6 +303,26 @@ def test_a_decision_on_a_proposed_update_is_on_the_version_the_editor_saw(
     assert response.status_code == 302
     practice.refresh_from_db()
     assert practice.summary == "Nobody reviewed: Timbuktu."
+
+
+@pytest.mark.parametrize("version", [None, "", "0", "-3", "two", "1e3"])
+def test_a_decision_that_names_no_version_is_refused_with_the_message_kept(
+    editor_client, make_practice, version
+):
+    """A decision from a page that does not name its version (an old tab, a hand-made request)
+    decides nothing: which text it was about is unknown."""
+    practice = make_practice(Status.SUBMITTED)
+    data = {"message": "Typed before the refusal."}
+    if version is not None:
+        data["version"] = version
+    response = editor_client.post(review_url(practice, "request_changes"), data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "This page does not say which version you read." in content
+    assert "Typed before the refusal." in content
+    assert seen_version(response) == str(practice.version)
+    assert Practice.objects.get(pk=practice.pk).status == Status.SUBMITTED
+    assert not practice.events.filter(to_status=Status.CHANGES_REQUESTED).exists()
 
 
 # ---------------------------------------------------------------- hostile addresses

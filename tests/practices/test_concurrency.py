@@ -128,7 +128,9 @@ def decision_job(client, practice, action, editor):
     url = reverse("admin:practices_practice_review", args=[practice.pk, action])
 
     def job():
-        response = client.post(url, {"message": f"Decided: {action}.", "note": "private"})
+        # Each editor opened the decision page at the version of the start of the round.
+        data = {"message": f"Decided: {action}.", "note": "private", "version": practice.version}
+        response = client.post(url, data)
         return {"kind": "decision", "action": action, "editor": editor, "response": response}
 
     return job

@@ -186,7 +186,7 @@ def test_signed_in_people_while_the_database_is_away(make_practice, officer, edi
             editor_client,
             "post",
             reverse("admin:practices_practice_review", args=[submitted.pk, "approve"]),
-            {"message": "", "note": ""},
+            {"message": "", "note": "", "version": submitted.version},
         ),
         (Client(), "post", reverse("login"), {"username": "officer", "password": "whatever"}),
     ]
@@ -284,9 +284,8 @@ def test_the_database_going_away_at_each_query_of_a_decision(make_practice, edit
         practice = make_practice(Status.SUBMITTED, title=f"Decision crash {nth}")
         url = reverse("admin:practices_practice_review", args=[practice.pk, "approve"])
         public = Client()
-        outage, response = post_during_outage(
-            client, url, {"message": "Welcome.", "note": ""}, from_query=nth
-        )
+        decision = {"message": "Welcome.", "note": "", "version": practice.version}
+        outage, response = post_during_outage(client, url, decision, from_query=nth)
         if ran_to_the_end(outage, response, drills):
             break
         drills += 1
@@ -294,7 +293,7 @@ def test_the_database_going_away_at_each_query_of_a_decision(make_practice, edit
         published = practice.status == Status.PUBLISHED
         assert practice.status in (Status.SUBMITTED, Status.PUBLISHED)
         assert public.get(practice.get_absolute_url()).status_code == (200 if published else 404)
-        retry = client.post(url, {"message": "Welcome.", "note": ""})
+        retry = client.post(url, decision)  # sent again from the same page
         assert retry.status_code == 302
         if published:  # decided before the crash: the retry is told so, nothing doubles
             _level, text = flashed(retry)[-1]
@@ -539,7 +538,7 @@ def test_mail_server_down_then_back(make_practice, officer, editor, second_edito
     # The editor decides, the mail server still down.
     response = editor_client.post(
         reverse("admin:practices_practice_review", args=[practice.pk, "approve"]),
-        {"message": "Published, thank you.", "note": ""},
+        {"message": "Published, thank you.", "note": "", "version": practice.version},
     )
     assert response.status_code == 302
     practice.refresh_from_db()

@@ -1023,7 +1023,9 @@ class WorkflowMachine(RuleBasedStateMachine):
         )
         url = reverse("admin:practices_practice_review", args=[model.pk, action])
         codes = {200, 302} if actor == "editor" else ADMIN_REFUSALS.get(actor, {302})
-        data = {"message": message, "note": "private"}
+        # The version the decision page names: the one in the database now.
+        version = Practice.objects.values_list("version", flat=True).get(pk=model.pk)
+        data = {"message": message, "note": "private", "version": version}
         self.perform(model, actor, url, data, accepted=accepted, codes=codes)
         if accepted:
             self.move(model, to_status)
@@ -1117,7 +1119,8 @@ class WorkflowMachine(RuleBasedStateMachine):
         )
         url = reverse("admin:practices_practicerevision_review", args=[revision["pk"], action])
         codes = {200, 302} if actor == "editor" else ADMIN_REFUSALS.get(actor, {302})
-        data = {"message": message, "note": "private"}
+        version = PracticeRevision.objects.values_list("version", flat=True).get(pk=revision["pk"])
+        data = {"message": message, "note": "private", "version": version}
         self.perform(model, actor, url, data, accepted=accepted, codes=codes)
         if accepted:
             to_status = {

@@ -6,9 +6,9 @@ open it. Each pattern is filled from a fixture holding a practice of city A in e
 city B's practice, a missing id, themes, cities, coalitions, revisions, images, files (stored,
 for the file view) and users, and requested by every role; the answer must be the expected one,
 and what the request changed (rolled back after) must be exactly what that role may change
-there: a GET never changes anything, an officer's POST changes their own practice only as the
-workflow allows, an editor's empty POST to a review button makes only the moves that need no
-message.
+there: a GET never writes a row of any table, an officer's POST changes their own practice only
+as the workflow allows, an editor's POST of a decision form (a message, a note and the version
+the page showed) makes exactly the move of its button, and a refused request writes nothing.
 
 Then: nothing unpublished reaches the public through pages, counts, facets, suggestions, the
 sitemap or links between practices, even with the page cache on; and "view on site" does not
@@ -35,12 +35,15 @@ from practices.models import (
     Commitment,
     Practice,
     PracticeChange,
+    PracticeRevision,
     ReviewEvent,
     TargetGroup,
     Theme,
 )
+from tests.decisions import decide
 
 from .conftest import OTHER_CITY, ROLES, STATES, rolled_back
+from .html_checks import form_data
 
 pytestmark = pytest.mark.django_db
 Status = Practice.Status
@@ -266,6 +269,66 @@ ADMIN_MODELS = {
 }
 ADMIN_VIEWS = ["changelist", "add", "change", "history", "delete"]
 
+# What a real POST of the add, change and delete forms may do, for those who get the form (200):
+# (add, change, delete) — True: saved (302); False: refused (403); a code: that answer; a
+# function of the target: its answer. A superuser may save a login record's (read-only) page.
+# Deleting what other rows protect shows the page saying so (200). Everything else refuses.
+ADMIN_WRITES = {
+    # A practice with a history (events, changes) is never deleted, not even by a superuser.
+    ("practices", "practice"): {
+        "editor": (True, True, False),
+        "superuser": (True, True, lambda target: 302 if target == Status.DRAFT else 403),
+    },
+    # Its fields are read-only; "saving" it changes nothing but its time of update.
+    ("practices", "practicerevision"): {
+        "editor": (False, True, False),
+        "superuser": (False, True, False),
+    },
+    ("practices", "theme"): {"editor": (True, True, False), "superuser": (True, True, 200)},
+    ("practices", "commitment"): {"editor": (True, True, False), "superuser": (True, True, True)},
+    ("practices", "cityrole"): {"editor": (False, True, False), "superuser": (True, True, True)},
+    ("practices", "targetgroup"): {"editor": (False, True, False), "superuser": (True, True, True)},
+    ("cities", "coalition"): {"editor": (True, True, False), "superuser": (True, True, 200)},
+    ("cities", "city"): {"editor": (True, True, False), "superuser": (True, True, 200)},
+    ("cities", "cityofficer"): {"editor": (False, True, False), "superuser": (False, True, True)},
+    ("auth", "user"): {"superuser": (True, True, True)},
+    ("auth", "group"): {"superuser": (True, True, True)},
+    ("axes", "accessattempt"): {"superuser": (False, True, True)},
+    ("axes", "accesslog"): {"superuser": (False, True, True)},
+    ("axes", "accessfailurelog"): {"superuser": (False, True, True)},
+}
+# The tables a saved admin form may write besides Django's admin log: its app's, and the
+# practices' derived data (search text, search entries) that follows names.
+ADMIN_TABLES = {
+    "practices": ("practices_",),
+    "cities": ("cities_", "practices_"),
+    "auth": ("auth_", "cities_", "practices_"),
+    "axes": ("axes_",),
+}
+
+
+def admin_post(app, model, view_index, get_expect):
+    """The answer to a real POST of an admin form: what the GET gives when it refuses, else
+    what ADMIN_WRITES says."""
+
+    def expect(role, method, target):
+        answer = get_expect(role, "GET", target)
+        if method == "GET" or answer != 200:
+            return answer
+        # The records (history, events, outbox) are never written through the admin.
+        allowed = ADMIN_WRITES.get((app, model), {}).get(role, (False, False, False))
+        written = allowed[{1: 0, 2: 1, 4: 2}[view_index]]
+        if callable(written):
+            written = written(target)
+        if written is True:
+            return 302
+        if written is False:
+            return 403
+        return written
+
+    expect.methods = lambda role, target: ["GET", "POST"]
+    return expect
+
 
 def admin_model_rules():
     rules = {}
@@ -282,10 +345,13 @@ def admin_model_rules():
             base + "<path:object_id>/delete/",
         ]
         for index, route in enumerate(routes):
-            rules[route] = (
-                ("admin_object", app, model) if "object_id" in route else ("none",),
-                admin(editor[index], superuser[index], staff[index]),
-            )
+            expect = admin(editor[index], superuser[index], staff[index])
+            if index in (1, 2, 4):
+                expect = admin_post(app, model, index, expect)
+            kind = ("admin_object", app, model) if "object_id" in route else ("none",)
+            if index == 1:
+                kind = ("admin_add", app, model)
+            rules[route] = (kind, expect)
         # <id>/ alone redirects to <id>/change/ for anyone who may reach the admin.
         rules[base + "<path:object_id>/"] = (("admin_object", app, model), admin(302, 302, 302))
     return rules
@@ -309,21 +375,31 @@ def review_expectation(post_answer):
 
 
 def practice_decision(state, action):
-    """An empty POST: a move that needs no message is made (302) or was already decided (302);
-    one that needs a message, or is not possible from this state, shows the form again (200)."""
-    if action == "approve":
-        return 302  # made, or "already decided"
-    if action in ("request_changes", "reject"):
-        return 200 if state == Status.SUBMITTED else 302  # message missing / already decided
+    """The decision form posted (message, note, the version shown): a decision on a submission is
+    made or was "already decided" (302); archiving and restoring are made (302) or, from another
+    state, refused on the form (200)."""
+    if action in ("approve", "request_changes", "reject"):
+        return 302
     if action == "archive":
-        return 200  # the reason is missing, or the practice is not published
+        return 302 if state in PUBLIC_STATES else 200
     if action == "restore":
         return 302 if state == Status.ARCHIVED else 200
     raise AssertionError(action)
 
 
 def revision_decision(state, action):
-    return 302 if action == "approve" else 200  # the others need a message
+    return 302  # the update awaits review: every decision is made
+
+
+# The move each button makes on a practice in the state it is shown for.
+DECISION_MOVES = {
+    ("approve", Status.SUBMITTED): "status:published",
+    ("request_changes", Status.SUBMITTED): "status:changes_requested",
+    ("reject", Status.SUBMITTED): "status:rejected",
+    ("archive", Status.PUBLISHED): "status:archived",
+    ("archive", "published_update_submitted"): "status:archived",
+    ("restore", Status.ARCHIVED): "status:published",
+}
 
 
 def review_methods(role, target):
@@ -527,7 +603,7 @@ def fill(route, how, world, people, objects):
     kind = how[0]
     missing_pk = max(p.pk for p in practices.values()) + 1000
 
-    if kind == "none":
+    if kind in ("none", "admin_add"):
         return [("/" + route, "-")]
     if kind == "language":
         return [("/language/fr/", "fr"), ("/language/xx/", "unknown")]
@@ -762,14 +838,144 @@ def expected_changes(route, role, method, target):
             return {}
         effect = MEMBER_EFFECTS[route](Status.DRAFT if target == OTHER_CITY else target)
         return {target: effect} if effect else {}
+    if route == "admin/practices/practice/<path:object_id>/delete/":
+        return {Status.DRAFT: "deleted"} if role == "superuser" and target == Status.DRAFT else {}
     if "review" in route and role in ("editor", "superuser"):
         state, action = target
+        if state in (MISSING, "-") and "practicerevision" not in route or action == "unknown":
+            return {}
         if "practicerevision" in route:
-            approved = {"published_update_submitted": "revision:approved"}
-            return approved if action == "approve" and state != MISSING else {}
-        if (action, state) in (("approve", Status.SUBMITTED), ("restore", Status.ARCHIVED)):
-            return {state: "status:published"}
+            moved = {"approve": "approved", "request_changes": "changes_requested"}
+            moved["reject"] = "rejected"
+            return (
+                {}
+                if state == MISSING
+                else {"published_update_submitted": f"revision:{moved[action]}"}
+            )
+        move = DECISION_MOVES.get((action, state))
+        return {state: move} if move else {}
     return {}
+
+
+def admin_sample(model):
+    """The fields an add form needs filled, besides what it fills itself."""
+    from cities.models import City, Coalition
+
+    theme, city = Theme.objects.order_by("pk").first(), City.objects.order_by("pk").first()
+    coalition = Coalition.objects.order_by("pk").first()
+    password = "Lantern-orchard-1987"
+    return {
+        "practice": {"title": "Added in the admin", "slug": "added-in-the-admin", "city": city.pk},
+        "theme": {"title_en": "Added theme", "slug": "added-theme", "order": "20"},
+        "commitment": {
+            "coalition": coalition.pk,
+            "number": "99",
+            "title_en": "Added commitment",
+            "theme": theme.pk,
+        },
+        "cityrole": {"title_en": "Added role", "slug": "added-role", "order": "9"},
+        "targetgroup": {"title_en": "Added group", "slug": "added-group", "order": "9"},
+        "coalition": {"name_en": "Added coalition", "slug": "added-coalition", "region_en": "Asia"},
+        "city": {
+            "name": "Addedville",
+            "slug": "addedville",
+            "country": "FR",
+            "coalition": coalition.pk,
+        },
+        "user": {"username": "added-user", "password1": password, "password2": password},
+        "group": {"name": "Added group"},
+    }.get(model, {})
+
+
+def admin_form_post(client, url, how):
+    """The add or change form as the page shows it to this person (nothing if it shows none),
+    with an add form's required fields filled; the delete page's confirmation."""
+    if url.endswith("/delete/"):
+        return {"post": "yes"}
+    page = client.get(url)
+    if page.status_code != 200:
+        return {}
+    _kind, _app, model = how
+    try:
+        data = form_data(page.content.decode(), f"{model}_form")
+    except AssertionError:  # the page has no such form
+        return {}
+    if url.endswith("/add/"):
+        data.update({name: [value] for name, value in admin_sample(model).items()})
+    return data
+
+
+def post_data(how, role, target, world, client=None, url=""):
+    """What a POST sends: the decision form as the editors' page fills it, an admin form as its
+    page shows it; nothing otherwise."""
+    if how[0] in ("admin_add", "admin_object") and url.endswith(("/add/", "/change/", "/delete/")):
+        return admin_form_post(client, url, how)
+    if how[0] not in ("practice_review", "revision_review") or role not in ("editor", "superuser"):
+        return {}
+    state, _action = target
+    if how[0] == "revision_review":
+        version = PracticeRevision.objects.get(pk=world["revision"].pk).version
+    elif state in world["practices"]:
+        version = Practice.objects.get(pk=world["practices"][state].pk).version
+    else:
+        version = 1
+    return {"message": "Decided in the matrix.", "note": "A note.", "version": version}
+
+
+def rows_written():
+    """Rows written so far in this transaction: by table on PostgreSQL, in all on SQLite."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables"
+            )
+            return {name: count for name, count in cursor.fetchall() if count}
+        cursor.execute("SELECT total_changes()")
+        return {"rows": cursor.fetchone()[0]}
+
+
+def written_by(before, after):
+    return {name for name, count in after.items() if count != before.get(name, 0)}
+
+
+def allowed_tables(how, method, expected, practice_changes):
+    """The prefixes of the tables a request may write: none for a GET or a refused request; the
+    practices' tables for a change of a practice; a saved admin form's (ADMIN_TABLES)."""
+    if method == "GET":
+        return ()
+    if how[0] in ("admin_add", "admin_object") and expected == 302:
+        return (*ADMIN_TABLES[how[1]], "django_admin_log")
+    return ("practices_",) if practice_changes else ()
+
+
+def admin_rows(how):
+    """How many rows the model of an admin page has (0 for other pages)."""
+    if how[0] not in ("admin_add", "admin_object"):
+        return 0
+    from django.apps import apps
+
+    return apps.get_model(how[1], how[2])._base_manager.count()
+
+
+def rows_added(how, url, method, expected, target):
+    """A saved add form adds one row, a confirmed delete removes one; nothing else adds any (a
+    missing object's pages and the officers' add page, which leads to the invitation, redirect
+    without saving)."""
+    if how[0] not in ("admin_add", "admin_object") or method != "POST" or expected != 302:
+        return 0
+    if target == MISSING or how[2] == "cityofficer" and url.endswith("/add/"):
+        return 0
+    return {"/add/": 1, "/delete/": -1}.get(url[url.rstrip("/").rfind("/") :], 0)
+
+
+def tables_ok(written, allowed):
+    if not allowed:
+        return not written
+    if written == {"rows"}:  # SQLite says how many, not where
+        return True
+    return all(name.startswith(allowed) for name in written)
 
 
 @pytest.fixture
@@ -809,11 +1015,18 @@ def test_every_url_answers_every_role_and_state_as_expected(world, people, clien
                         continue
                     client = clients[role]
                     watched = how[0] in PRACTICE_KINDS or how[1:] == ("practices", "practice")
+                    data = {}
+                    if method == "POST":
+                        with rolled_back():
+                            data = post_data(how, role, target, world, client, url)
                     with rolled_back():
+                        written_before, rows_before = rows_written(), admin_rows(how)
                         if method == "GET":
                             response = client.get(url)
                         else:
-                            response = client.post(url, {})
+                            response = client.post(url, data)
+                        written = written_by(written_before, rows_written())
+                        added = admin_rows(how) - rows_before
                         changed = changes(before, snapshot(world)) if watched else {}
                     checked += 1
                     if not answer_matches(response, expected):
@@ -823,6 +1036,11 @@ def test_every_url_answers_every_role_and_state_as_expected(world, people, clien
                     allowed = expected_changes(route, role, method, target) if watched else {}
                     if changed != allowed:
                         wrong.append(f"{method} {url} [{target}] as {role} changed {changed}")
+                    if added != rows_added(how, url, method, expected, target):
+                        wrong.append(f"{method} {url} [{target}] as {role} added {added} rows")
+                    may_write = allowed_tables(how, method, expected, allowed)
+                    if not tables_ok(written, may_write):
+                        wrong.append(f"{method} {url} [{target}] as {role} wrote {sorted(written)}")
     assert not wrong, f"{len(wrong)} unexpected answers:\n" + "\n".join(wrong)
     figures["access matrix: URL x role x state cases checked"] = checked
     assert checked > 1000
@@ -1060,7 +1278,8 @@ def test_archiving_removes_a_practice_from_cached_public_pages_at_once(
         assert again["X-Page-Cache"] == "hit", url  # the cache is really on
     editor_client = Client()
     editor_client.force_login(editor)
-    response = editor_client.post(
+    response = decide(
+        editor_client,
         reverse("admin:practices_practice_review", args=[public.pk, "archive"]),
         {"message": "Ended."},
     )

@@ -37,6 +37,11 @@ def state():
     return {**fingerprint(), "mail": len(mail.outbox)}
 
 
+def seen(obj, **data):
+    """A decision's form as its page sends it: naming the version the page showed."""
+    return {**data, "version": type(obj).objects.get(pk=obj.pk).version}
+
+
 def cases(world, people):
     """(who, url, data, what it does): every POST that changes something."""
     p = world["practices"]
@@ -101,37 +106,52 @@ def cases(world, people):
             },
             "change the password",
         ),
-        ("editor", reverse(review, args=[submitted.pk, "approve"]), dict, "approve"),
+        (
+            "editor",
+            reverse(review, args=[submitted.pk, "approve"]),
+            lambda: seen(submitted),
+            "approve",
+        ),
         (
             "editor",
             reverse(review, args=[submitted.pk, "request_changes"]),
-            lambda: {"message": "More, please."},
+            lambda: seen(submitted, message="More, please."),
             "request changes",
         ),
         (
             "editor",
             reverse(review, args=[submitted.pk, "reject"]),
-            lambda: {"message": "No."},
+            lambda: seen(submitted, message="No."),
             "reject",
         ),
         (
             "editor",
             reverse(review, args=[published.pk, "archive"]),
-            lambda: {"message": "Ended."},
+            lambda: seen(published, message="Ended."),
             "archive",
         ),
-        ("editor", reverse(review, args=[archived.pk, "restore"]), dict, "restore"),
-        ("editor", reverse(revision_review, args=[revision.pk, "approve"]), dict, "approve update"),
+        (
+            "editor",
+            reverse(review, args=[archived.pk, "restore"]),
+            lambda: seen(archived),
+            "restore",
+        ),
+        (
+            "editor",
+            reverse(revision_review, args=[revision.pk, "approve"]),
+            lambda: seen(revision),
+            "approve update",
+        ),
         (
             "editor",
             reverse(revision_review, args=[revision.pk, "request_changes"]),
-            lambda: {"message": "Shorter."},
+            lambda: seen(revision, message="Shorter."),
             "send the update back",
         ),
         (
             "editor",
             reverse(revision_review, args=[revision.pk, "reject"]),
-            lambda: {"message": "No."},
+            lambda: seen(revision, message="No."),
             "reject the update",
         ),
         (

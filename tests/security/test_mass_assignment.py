@@ -15,6 +15,7 @@ from django.urls import reverse
 from cities.models import CityOfficer
 from practices.models import CLASSIFICATION_FIELDS as RELATED_FIELDS
 from practices.models import CONTENT_FIELDS, Practice, PracticeRevision, PracticeTranslation
+from tests.decisions import decide
 
 from .conftest import NOT_THE_OFFICERS, complete_form, fingerprint, pdf_file, png_file
 from .html_checks import form_data
@@ -136,8 +137,10 @@ def test_a_proposed_update_and_its_approval_keep_the_address_and_the_editors_fie
     revision = PracticeRevision.objects.get(practice=practice)
     allowed = set(CONTENT_FIELDS) | set(RELATED_FIELDS) | {"translations"}
     assert set(revision.data) <= allowed, set(revision.data) - allowed
-    editor_client.post(
-        reverse("admin:practices_practicerevision_review", args=[revision.pk, "approve"]), {}
+    decide(
+        editor_client,
+        reverse("admin:practices_practicerevision_review", args=[revision.pk, "approve"]),
+        {},
     )
     practice.refresh_from_db()
     assert practice.title == "A brand-new title"

@@ -25,6 +25,7 @@ from django.utils.http import urlsafe_base64_encode
 from cities.models import CityOfficer
 from practices.models import Practice
 from tests.cities.factories import PASSWORD, CityOfficerFactory, UserFactory
+from tests.decisions import decide
 
 from .conftest import complete_form
 
@@ -298,7 +299,8 @@ def test_header_injection_through_titles_city_names_and_user_names(
     editor_client = Client()
     editor_client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        editor_client.post(
+        decide(
+            editor_client,
             reverse("admin:practices_practice_review", args=[practice.pk, "approve"]),
             {"message": "Published." + INJECTION},
         )
@@ -337,8 +339,10 @@ def test_subjects_are_plain_text_not_html(
     editor_client = Client()
     editor_client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        editor_client.post(
-            reverse("admin:practices_practice_review", args=[practice.pk, "approve"]), {}
+        decide(
+            editor_client,
+            reverse("admin:practices_practice_review", args=[practice.pk, "approve"]),
+            {},
         )
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(

@@ -27,6 +27,7 @@ from practices.models import (
     Theme,
 )
 from tests.cities.factories import CityFactory, CityOfficerFactory, CoalitionFactory, UserFactory
+from tests.decisions import decide
 
 from .conftest import admin_save, pdf_file, png_file
 from .html_checks import check_html
@@ -269,7 +270,8 @@ def carrier(index, group, editor_client, common_theme):
     )
     assert response.status_code == 302, response.context["form"].errors
     revision = PracticeRevision.objects.get(practice=practice)
-    editor_client.post(
+    decide(
+        editor_client,
         reverse("admin:practices_practicerevision_review", args=[revision.pk, "request_changes"]),
         {"message": value(30, group), "note": value(31, group)},
     )
