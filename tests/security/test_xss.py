@@ -27,7 +27,6 @@ from practices.models import (
     Theme,
 )
 from tests.cities.factories import CityFactory, CityOfficerFactory, CoalitionFactory, UserFactory
-from tests.decisions import decide
 
 from .conftest import admin_save, pdf_file, png_file
 from .html_checks import check_html
@@ -242,9 +241,12 @@ def carrier(index, group, editor_client, common_theme):
     assert response.status_code == 302
     client.post(reverse("members:practice_submit", args=[practice.pk]), {"reply": value(16, group)})
     review = "admin:practices_practice_review"
+    # Decisions are posted straight (naming the version), not after opening their page: the
+    # admin's messages then wait for the admin index, where they are checked.
+    practice.refresh_from_db()
     editor_client.post(
         reverse(review, args=[practice.pk, "request_changes"]),
-        {"message": value(28, group), "note": value(29, group)},
+        {"message": value(28, group), "note": value(29, group), "version": practice.version},
     )
     practice.refresh_from_db()
     assert practice.status == Status.CHANGES_REQUESTED
@@ -253,9 +255,10 @@ def carrier(index, group, editor_client, common_theme):
         practice_form(group, themes=themes, version=practice.version, action="submit"),
     )
     assert response.status_code == 302
+    practice.refresh_from_db()
     editor_client.post(
         reverse(review, args=[practice.pk, "approve"]),
-        {"message": value(28, group), "note": value(29, group)},
+        {"message": value(28, group), "note": value(29, group), "version": practice.version},
     )
     practice.refresh_from_db()
     assert practice.status == Status.PUBLISHED
@@ -270,10 +273,9 @@ def carrier(index, group, editor_client, common_theme):
     )
     assert response.status_code == 302, response.context["form"].errors
     revision = PracticeRevision.objects.get(practice=practice)
-    decide(
-        editor_client,
+    editor_client.post(
         reverse("admin:practices_practicerevision_review", args=[revision.pk, "request_changes"]),
-        {"message": value(30, group), "note": value(31, group)},
+        {"message": value(30, group), "note": value(31, group), "version": revision.version},
     )
     revision.refresh_from_db()
     assert revision.status == PracticeRevision.Status.CHANGES_REQUESTED
