@@ -4,10 +4,9 @@ from django.db import connections
 from django.test import Client
 
 from core.editors import EDITORS_GROUP
-from practices import services
 from practices.models import Practice
 from tests.cities.factories import CityFactory, CityOfficerFactory, UserFactory
-from tests.practices.factories import PracticeFactory
+from tests.practices.factories import PracticeFactory, bring_to
 
 Status = Practice.Status
 
@@ -132,20 +131,7 @@ def make_practice(officer, editor):
 
     def make(status=Status.DRAFT, **fields):
         practice = PracticeFactory(city=fields.pop("city", officer.city_officer.city), **fields)
-        if status == Status.DRAFT:
-            return practice
-        services.practice_submit(practice=practice, actor=officer)
-        if status == Status.CHANGES_REQUESTED:
-            services.practice_request_changes(practice=practice, actor=editor, message="More data.")
-        elif status == Status.REJECTED:
-            services.practice_reject(practice=practice, actor=editor, message="Out of scope.")
-        elif status in (Status.PUBLISHED, Status.ARCHIVED):
-            services.practice_approve(practice=practice, actor=editor)
-            if status == Status.ARCHIVED:
-                services.practice_archive(practice=practice, actor=editor, message="Ended.")
-        practice.refresh_from_db()
-        assert practice.status == status
-        return practice
+        return bring_to(practice, status, officer, editor)
 
     return make
 

@@ -1,5 +1,6 @@
 import factory
 
+from practices import services
 from practices.models import CityRole, Practice, TargetGroup, Theme
 from tests.cities.factories import CityFactory
 
@@ -41,3 +42,21 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     def city_roles(self, create, extracted, **kwargs):
         if create:
             self.city_roles.set(extracted if extracted is not None else [CityRole.objects.first()])
+
+
+def bring_to(practice, status, officer, editor):
+    """Take a draft to `status` through the workflow services, as the site would."""
+    if status == Practice.Status.DRAFT:
+        return practice
+    services.practice_submit(practice=practice, actor=officer)
+    if status == Practice.Status.CHANGES_REQUESTED:
+        services.practice_request_changes(practice=practice, actor=editor, message="More data.")
+    elif status == Practice.Status.REJECTED:
+        services.practice_reject(practice=practice, actor=editor, message="Out of scope.")
+    elif status in (Practice.Status.PUBLISHED, Practice.Status.ARCHIVED):
+        services.practice_approve(practice=practice, actor=editor)
+        if status == Practice.Status.ARCHIVED:
+            services.practice_archive(practice=practice, actor=editor, message="Ended.")
+    practice.refresh_from_db()
+    assert practice.status == status
+    return practice

@@ -16,7 +16,7 @@ from PIL import Image
 from practices import services, uploads
 from practices.models import Practice
 from tests.cities.factories import UserFactory
-from tests.practices.factories import PracticeFactory
+from tests.practices.factories import PracticeFactory, bring_to
 
 Status = Practice.Status
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -41,24 +41,6 @@ def png(colour=(30, 120, 200), size=(1600, 900)):
     return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
 
 
-def move(practice, state, officer, editor):
-    """Take a draft to `state` through the workflow, as the site would."""
-    if state == Status.DRAFT:
-        return practice
-    services.practice_submit(practice=practice, actor=officer)
-    if state == Status.CHANGES_REQUESTED:
-        services.practice_request_changes(practice=practice, actor=editor, message="More data.")
-    elif state == Status.REJECTED:
-        services.practice_reject(practice=practice, actor=editor, message="Out of scope.")
-    elif state in (Status.PUBLISHED, Status.ARCHIVED):
-        services.practice_approve(practice=practice, actor=editor)
-        if state == Status.ARCHIVED:
-            services.practice_archive(practice=practice, actor=editor, message="Ended.")
-    practice.refresh_from_db()
-    assert practice.status == state
-    return practice
-
-
 @pytest.fixture
 def with_files(officer, editor):
     """Return a function making a practice of the officer's city in a state, with a main image,
@@ -81,7 +63,7 @@ def with_files(officer, editor):
             uploaded=SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf"),
             title="Évaluation report 2023",
         )
-        return move(practice, state, officer, editor)
+        return bring_to(practice, state, officer, editor)
 
     return make
 
