@@ -426,7 +426,7 @@ def test_a_41_megapixel_header_is_refused_before_decoding(monkeypatch):
 
 def test_the_pixel_limit_itself_is_allowed(monkeypatch):
     # The same check with a small limit, so the images at the boundary are quick to decode.
-    monkeypatch.setattr(uploads, "MAX_IMAGE_PIXELS", 50 * 40)
+    monkeypatch.setattr(uploads.images, "MAX_IMAGE_PIXELS", 50 * 40)
 
     assert ImageUploadField().clean(upload("exact.png", png_claiming(50, 40))).width == 50
     error = refusal(ImageUploadField(), upload("over.png", png_claiming(50, 41)))
@@ -481,7 +481,7 @@ def test_greys_and_palettes_keep_the_40_megapixel_limit_and_colours_get_what_fit
 ):
     # Each kind at its limit and one row over, with a small memory allowance so that the
     # images are quick to decode: 1 byte a pixel for greys and palettes, 4 for colours.
-    monkeypatch.setattr(uploads, "MAX_DECODING_BYTES", 4 * 50 * 40)
+    monkeypatch.setattr(uploads.images, "MAX_DECODING_BYTES", 4 * 50 * 40)
     black = b"\x00\x00\x00"
 
     assert ImageUploadField().clean(upload("rgb.png", png_claiming(50, 40, 2, 8))).width == 50
@@ -1046,7 +1046,7 @@ def test_a_broken_pdf_is_refused_as_damaged_never_an_error(kind):
 
 def test_checking_a_pdf_is_bounded_in_time(monkeypatch):
     # One string filling the file: pypdf reads hexadecimal strings a byte at a time.
-    monkeypatch.setattr(uploads, "PDF_CHECK_SECONDS", 0.2)
+    monkeypatch.setattr(uploads.pdfs, "PDF_CHECK_SECONDS", 0.2)
     content = document(b"/Title <" + b"41" * 8_000_000 + b">")
     started = time.perf_counter()
 
@@ -1067,7 +1067,7 @@ def test_checking_a_pdf_is_bounded_in_objects_and_tokens():
         started = time.perf_counter()
         error = refusal(PdfUploadField(), upload("report.pdf", content))
         assert error.code == "pdf_too_complex"
-        assert time.perf_counter() - started < uploads.PDF_CHECK_SECONDS + 1
+        assert time.perf_counter() - started < uploads.pdfs.PDF_CHECK_SECONDS + 1
 
 
 def test_a_compressed_object_stream_may_not_unfold_without_bound():
