@@ -1,11 +1,15 @@
 """Every message of the interface is translated, in all five other languages, with the same
 placeholders as its source."""
 
+import os
 import re
+import shutil
 
 import polib
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 
 from iccar_portal.catalogues import catalogue_paths, compile_catalogues
 
@@ -74,3 +78,30 @@ def test_compiled_catalogues_match_their_sources(tmp_path):
             entry.msgid: entry.msgstr for entry in mo if not entry.msgid_plural and entry.msgid
         }
         assert compiled == translated, po_path
+
+
+def test_every_message_of_the_code_and_templates_is_in_every_catalogue(tmp_path, monkeypatch):
+    """What `makemessages` would find in the code and templates is already translated: a new
+    message without its translations fails here, not in front of an Arabic reader."""
+    if not shutil.which("xgettext"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("xgettext not found: install Debian's package gettext")
+        pytest.skip("xgettext not found: install Debian's package gettext")
+    copy = tmp_path / "project"
+    shutil.copytree(
+        settings.BASE_DIR,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".*", "__pycache__", "node_modules", "tests", "var", "media", "*.mo", "*.sqlite3"
+        ),
+    )
+    monkeypatch.chdir(copy)
+    with override_settings(LOCALE_PATHS=[copy / "locale"]):
+        call_command("makemessages", locale=list(LOCALE_NAMES.values()), verbosity=0)
+    missing = {}
+    for language, name in LOCALE_NAMES.items():
+        po = polib.pofile(str(copy / "locale" / name / "LC_MESSAGES" / "django.po"))
+        lacking = [entry.msgid for entry in [*po.untranslated_entries(), *po.fuzzy_entries()]]
+        if lacking:
+            missing[language] = lacking
+    assert not missing, missing
