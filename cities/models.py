@@ -32,6 +32,30 @@ class Coalition(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    launched_in = models.CharField(
+        _("launched in"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the coalition was launched, e.g. “Nairobi (Africities summit)”."),
+    )
+    leadership = models.CharField(
+        _("lead cities"),
+        max_length=300,
+        blank=True,
+        help_text=_("The cities that lead or have led it, in words, with their roles."),
+    )
+    reported_size = models.CharField(
+        _("reported size"),
+        max_length=200,
+        blank=True,
+        help_text=_("Members as last reported, with the date or source: sizes change."),
+    )
+    plan_of_action = models.CharField(
+        _("plan of action"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name of the plan its members sign, e.g. “10 Points Action Plan (2004)”."),
+    )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
 
@@ -113,6 +137,14 @@ class City(models.Model):
 
     def get_absolute_url(self):
         return reverse("public:city_detail", kwargs={"slug": self.slug})
+
+    @property
+    def map_link(self):
+        """The city on OpenStreetMap, or "" when its coordinates are not known."""
+        if self.latitude is None or self.longitude is None:
+            return ""
+        lat, lon = f"{self.latitude:.4f}", f"{self.longitude:.4f}"
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=11/{lat}/{lon}"
 
 
 class CityOfficerQuerySet(models.QuerySet):

@@ -7,4 +7,13 @@ from .models import Coalition
 
 @register(Coalition)
 class CoalitionTranslation(TranslationOptions):
-    fields = ("name", "short_name", "region", "description")
+    fields = (
+        "name",
+        "short_name",
+        "region",
+        "launched_in",
+        "leadership",
+        "reported_size",
+        "plan_of_action",
+        "description",
+    )

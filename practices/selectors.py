@@ -1,9 +1,9 @@
 """What the public pages read: published practices only, with what each page shows."""
 
-from django.db.models import BooleanField, Count, Prefetch
+from django.db.models import BooleanField, Count, Prefetch, Q
 from django.db.models.expressions import RawSQL
 
-from .models import Practice, SearchEntry, Theme
+from .models import Commitment, Practice, SearchEntry, Theme
 from .models.matching import is_postgres
 
 
@@ -49,9 +49,29 @@ def practice_page(slug):
     """Return the published practice of that slug with everything its page shows, or None."""
     return (
         public_practices()
-        .prefetch_related("city_roles", "target_groups", "images", "attachments", "translations")
+        .prefetch_related(
+            "city_roles",
+            "target_groups",
+            "images",
+            "attachments",
+            "translations",
+            Prefetch("commitments", queryset=Commitment.objects.select_related("coalition")),
+        )
         .filter(slug=slug)
         .first()
+    )
+
+
+def plan_of(coalition, *, city=None):
+    """Return the commitments of a coalition's plan, in order, each with the number of published
+    practices serving it (`num_practices`) — of one member city, if given."""
+    served = Q(practices__status=Practice.Status.PUBLISHED)
+    if city is not None:
+        served &= Q(practices__city=city)
+    return list(
+        coalition.commitments.select_related("theme")
+        .annotate(num_practices=Count("practices", filter=served))
+        .order_by("number")
     )
 
 

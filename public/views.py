@@ -127,6 +127,7 @@ def practice_detail(request, slug):
         "themes": themes,
         "city_roles": practice.city_roles.all(),
         "target_groups": practice.target_groups.all(),
+        "commitments": practice.commitments.all(),
         "inspired_by": practice.inspired_by.published().select_related("city"),
         "inspired": practice.inspired.published().select_related("city"),
         "related": selectors.related_practices(practice, [theme.pk for theme in themes]),
@@ -235,7 +236,11 @@ def city_list(request):
 def city_detail(request, slug):
     city = get_object_or_404(City.objects.select_related("coalition"), slug=slug)
     count = published_counts()["city"].get(city.pk, 0)
-    context = {"city": city, **_listing(request, selectors.practices_of(city=city), count)}
+    context = {
+        "city": city,
+        "commitments": selectors.plan_of(city.coalition, city=city),
+        **_listing(request, selectors.practices_of(city=city), count),
+    }
     return render(request, "cities/city_detail.html", context)
 
 
@@ -248,6 +253,7 @@ def coalition_detail(request, slug):
     context = {
         "coalition": coalition,
         "cities": cities,
+        "commitments": selectors.plan_of(coalition),
         **_listing(request, selectors.practices_of(coalition=coalition), count),
     }
     return render(request, "cities/coalition_detail.html", context)

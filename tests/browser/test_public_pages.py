@@ -7,6 +7,7 @@ adds the prefix; a fixture that signs in where a page needs it).
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
@@ -15,7 +16,7 @@ from django.utils import translation
 
 from cities.models import City, Coalition
 from practices import services
-from practices.models import Practice, Theme
+from practices.models import Commitment, Practice, Theme
 from tests.browser.conftest import (
     assert_landmarks,
     assert_no_axe_violations,
@@ -71,8 +72,13 @@ def url_in(language, name, site):
 
 
 @pytest.fixture
-def site(make_practice, other_city_officer, editor):
-    """Three published practices in two cities (one written in French), a draft, an archive."""
+def site(make_practice, officer, other_city_officer, editor):
+    """Three published practices in two cities (one written in French), a draft, an archive;
+    the first city is a member of ECCAR (a coalition with its profile and plan) and on the map."""
+    city = officer.city_officer.city
+    city.coalition = Coalition.objects.get(slug="eccar")
+    city.latitude, city.longitude = Decimal("51.05434"), Decimal("3.71742")
+    city.save()
     themes = list(Theme.objects.order_by("order")[:2])
     practice = make_practice(
         Status.PUBLISHED,
@@ -84,6 +90,7 @@ def site(make_practice, other_city_officer, editor):
         start_year=2018,
         end_year=2022,
     )
+    practice.commitments.set(Commitment.objects.filter(coalition__slug="eccar", number__in=[3, 7]))
     elsewhere = PracticeFactory(city=other_city_officer.city_officer.city, themes=themes[:1])
     services.practice_submit(practice=elsewhere, actor=other_city_officer)
     services.practice_approve(practice=elsewhere, actor=editor)

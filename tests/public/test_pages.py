@@ -1,11 +1,14 @@
 """The public pages beyond search: home, practice, themes, cities, coalitions, sitemap."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from practices.models import Practice, Theme
+from tests.cities.factories import CityFactory
+from tests.practices.factories import PracticeFactory
 
 Status = Practice.Status
 pytestmark = pytest.mark.django_db
@@ -228,3 +231,90 @@ def test_a_huge_page_number_on_the_other_listings(client, public_and_hidden):
         public.city.coalition.get_absolute_url(),
     ]:
         assert client.get(url, {"page": "1" + "0" * 30}).status_code == 200
+
+
+# ---------------------------------------------------------------- profiles and plans of action
+
+
+@pytest.fixture
+def eccar_city(officer):
+    """The officer's city, made a member of ECCAR with known coordinates."""
+    from cities.models import Coalition
+
+    city = officer.city_officer.city
+    city.coalition = Coalition.objects.get(slug="eccar")
+    city.latitude, city.longitude = Decimal("49.45203"), Decimal("11.07675")
+    city.save()
+    return city
+
+
+def test_coalition_page_shows_its_profile_and_plan_with_published_counts(
+    client, make_practice, eccar_city
+):
+    from practices.models import Commitment
+
+    housing = Commitment.objects.get(coalition__slug="eccar", number=7)
+    public = make_practice(Status.PUBLISHED, city=eccar_city, title="Fair letting audit")
+    public.commitments.set([housing])
+    for status in (Status.DRAFT, Status.SUBMITTED, Status.ARCHIVED):
+        make_practice(status, city=eccar_city).commitments.set([housing])
+    content = client.get(reverse("public:coalition_detail", args=["eccar"])).content.decode()
+    # The profile, filled from the coalitions' reference data.
+    assert "2004, Nuremberg" in content
+    assert "Nuremberg (first presidency)" in content
+    assert "about 140 cities in 23 countries (around 2020)" in content
+    assert "10 Points Action Plan (2004)" in content
+    # The plan, point by point, each with how many published practices serve it.
+    points = re.findall(r'<li value="(\d+)">(.*?)</li>', content, re.S)
+    assert [number for number, _text in points] == [str(n) for n in range(1, 11)]
+    seventh = dict(points)["7"]
+    assert "Fair Access to Housing" in seventh and "1 published practice<" in seventh
+    assert all("0 published practices" in text for number, text in points if number != "7")
+
+
+def test_a_coalition_without_commitments_says_so(client, db):
+    content = client.get(reverse("public:coalition_detail", args=["brazil"])).content.decode()
+    assert "The commitments of this plan have not been entered yet." in content
+
+
+def test_city_page_shows_its_place_and_its_practices_by_commitment(
+    client, make_practice, eccar_city
+):
+    from practices.models import Commitment
+
+    practice = make_practice(Status.PUBLISHED, city=eccar_city)
+    practice.commitments.set(Commitment.objects.filter(coalition__slug="eccar", number__in=[2, 7]))
+    # Another member city's practice serves point 2 as well: it does not count here.
+    elsewhere = CityFactory(coalition=eccar_city.coalition)
+    PracticeFactory(city=elsewhere, status=Status.PUBLISHED).commitments.set(
+        Commitment.objects.filter(coalition__slug="eccar", number=2)
+    )
+    content = client.get(eccar_city.get_absolute_url()).content.decode()
+    assert (
+        'href="https://www.openstreetmap.org/?mlat=49.4520&amp;mlon=11.0768#map=11/49.4520/11.0768"'
+        in content
+    )
+    points = dict(re.findall(r'<li value="(\d+)">(.*?)</li>', content, re.S))
+    assert "1 published practice of the city<" in points["2"]
+    assert "1 published practice of the city<" in points["7"]
+    assert "0 published practices of the city" in points["1"]
+
+
+def test_a_city_without_coordinates_has_no_map_link(client, make_practice):
+    practice = make_practice(Status.PUBLISHED)
+    content = client.get(practice.city.get_absolute_url()).content.decode()
+    assert "openstreetmap" not in content
+
+
+def test_practice_page_names_the_commitments_it_serves(
+    client, make_practice, eccar_city, django_assert_max_num_queries
+):
+    from practices.models import Commitment
+
+    practice = make_practice(Status.PUBLISHED, city=eccar_city)
+    practice.commitments.set(Commitment.objects.filter(coalition__slug="eccar", number__in=[7, 2]))
+    with django_assert_max_num_queries(12):
+        content = client.get(practice.get_absolute_url()).content.decode()
+    served = re.search(r"Commitments of the plan of action</dt><dd>(.*?)</dd>", content).group(1)
+    assert re.findall(r"</a> (\d+)\. ", served) == ["2", "7"]
+    assert "Fair Access to Housing" in served
