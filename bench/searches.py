@@ -2,7 +2,8 @@
 
 The searches are a fixed set that covers the search's paths: one common word, two words, a
 phrase, an accented city name, a misspelling (the suggestion), a theme alone, words with two
-filters. Django is imported inside the functions: they run after bench/run.py has set it up.
+filters, and the evidence levels (a filter with its sort, and with words). Django is imported
+inside the functions: they run after bench/run.py has set it up.
 """
 
 import statistics
@@ -46,6 +47,11 @@ def search_queries():
             "words + two filters",
             {"q": "discrimination", "theme": "education", "coalition": "eccar"},
         ),
+        (
+            "evidence level 3 or more, best proven first",
+            {"evidence": ["3", "4", "5"], "sort": "evidence"},
+        ),
+        ("words + evidence level", {"q": "discrimination", "evidence": ["4", "5"]}),
     ]
 
 

@@ -146,6 +146,7 @@ def load_practices(accounts):
             city=cities[entry["city"]],
             is_promising=entry["is_promising"],
             promising_note=entry["promising_note"],
+            evidence_level=entry.get("evidence_level"),
             **{name: entry[name] for name in CONTENT_FIELDS if name in entry},
         )
         practice.themes.set(themes[slug] for slug in entry["themes"])

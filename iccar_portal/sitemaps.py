@@ -46,6 +46,7 @@ class PageSitemap(Sitemap):
             "public:practice_list",
             "public:theme_list",
             "public:city_list",
+            "public:evidence",
         ]
 
     def location(self, name):

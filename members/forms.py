@@ -47,6 +47,8 @@ OFFICER_FIELDS = [
     *DETAIL_FIELDS,
     "language",
     "links",
+    "proposed_evidence_level",
+    "evidence",
     "image_alt",
     *CONTACT_FIELDS,
 ]

@@ -3,7 +3,7 @@
 from django.db.models import BooleanField, Count, Prefetch, Q
 from django.db.models.expressions import RawSQL
 
-from .models import Commitment, Practice, SearchEntry, Theme
+from .models import Commitment, Practice, SearchEntry, Theme, evidence_scale
 from .models.matching import is_postgres
 
 
@@ -60,6 +60,18 @@ def practice_page(slug):
         .filter(slug=slug)
         .first()
     )
+
+
+def evidence_levels_with_counts():
+    """Return the evidence scale, each level with the number of published practices at it."""
+    counts = dict(
+        Practice.objects.published()
+        .filter(evidence_level__isnull=False)
+        .order_by()
+        .values_list("evidence_level")
+        .annotate(n=Count("pk"))
+    )
+    return [{**level, "num_practices": counts.get(level["value"], 0)} for level in evidence_scale()]
 
 
 def plan_of(coalition, *, city=None):

@@ -7,6 +7,7 @@ app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path("practices/", views.practice_list, name="practice_list"),
+    path("evidence/", views.evidence, name="evidence"),
     path("practices/<slug:slug>/", views.practice_detail, name="practice_detail"),
     path("themes/", views.theme_list, name="theme_list"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme_detail"),

@@ -185,6 +185,14 @@ def _listing(request, practices, count):
 
 @require_GET
 @cached_public_page
+def evidence(request):
+    """The evidence scale explained, each level with its practices."""
+    levels = selectors.evidence_levels_with_counts()
+    return render(request, "practices/evidence.html", {"levels": levels})
+
+
+@require_GET
+@cached_public_page
 def theme_list(request):
     return render(request, "practices/theme_list.html", {"themes": themes_with_counts()})
 

@@ -36,6 +36,9 @@ from .words import BANKS, FIRST_NAMES, LAST_NAMES, LOCAL_LANGUAGES, capitalise, 
 COMMON_WORD_SHARE = 0.7
 TRANSLATED_SHARE = 0.04
 PROMISING_SHARE = 0.02
+# Evidence levels, taken in turn (no draw, so the rest of the data stays as it was): most
+# practices described or with a change observed, few proven further, a third not rated.
+EVIDENCE_SPREAD = [1, 2, None, 1, 3, 2, None, 1, 2, 4, None, 2, 1, 3, None, 5]
 LOCAL_LANGUAGE_SHARE = 0.4
 PUBLISHED_FROM = datetime(2010, 1, 1, tzinfo=UTC)
 PUBLISHED_UNTIL = datetime(2025, 12, 31, tzinfo=UTC)
@@ -225,6 +228,8 @@ class Generator:
             search_extra=self.search_extra(city, themes),
             **fields,
         )
+        level = EVIDENCE_SPREAD[index % len(EVIDENCE_SPREAD)]
+        practice["proposed_evidence_level"] = practice["evidence_level"] = level
         if rng.random() < PROMISING_SHARE:
             practice["is_promising"] = True
             practice["promising_note"] = bank["promising"]

@@ -148,6 +148,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 MODELTRANSLATION_AUTO_POPULATE = "default"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Addresses typed without a scheme ("www.example.org") become https:// links (Django 7's default).
+URLIZE_ASSUME_HTTPS = True
 USE_TZ = True
 
 STATIC_URL = "static/"

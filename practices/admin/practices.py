@@ -228,11 +228,13 @@ class PracticeAdmin(ReviewActionsMixin, SafeSearchMixin, admin.ModelAdmin):
                     "links",
                     "image",
                     "image_alt",
+                    "proposed_evidence_level",
+                    "evidence",
                 ]
             },
         ),
         (_("Contact person"), {"fields": CONTACT_FIELDS}),
-        (_("Editors"), {"fields": ["is_promising", "promising_note"]}),
+        (_("Editors"), {"fields": ["evidence_level", "is_promising", "promising_note"]}),
         (
             _("Dates"),
             {"fields": ["created_at", "updated_at", "submitted_at", "published_at", "created_by"]},

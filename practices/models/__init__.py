@@ -14,6 +14,7 @@ from .content import (
     TRANSLATED_FIELDS,
     WRITE_UP_FIELDS,
 )
+from .evidence import WHAT_IT_TAKES, EvidenceLevel, evidence_scale
 from .history import EVENT_STATES, PracticeChange, ReviewEvent
 from .media import PracticeAttachment, PracticeImage, practice_attachment_path
 from .outbox import OutgoingEmail
@@ -29,6 +30,7 @@ __all__ = [
     "DETAIL_FIELDS",
     "NOTE_MAX_LENGTH",
     "EVENT_STATES",
+    "WHAT_IT_TAKES",
     "SEARCHED_FIELDS",
     "SECTION_MAX_LENGTH",
     "SECTIONS",
@@ -38,6 +40,7 @@ __all__ = [
     "WRITE_UP_FIELDS",
     "CityRole",
     "Commitment",
+    "EvidenceLevel",
     "OutgoingEmail",
     "Practice",
     "PracticeAttachment",
@@ -51,6 +54,7 @@ __all__ = [
     "SearchEntry",
     "TargetGroup",
     "Theme",
+    "evidence_scale",
     "practice_attachment_path",
     "practice_image_path",
     "practice_language_for",

@@ -30,6 +30,8 @@ CONTENT_FIELDS = [
     *CONTACT_FIELDS,
     "links",
     "image_alt",
+    "proposed_evidence_level",
+    "evidence",
 ]
 # The classifications, by field name.
 CLASSIFICATION_FIELDS = ["themes", "commitments", "city_roles", "target_groups"]

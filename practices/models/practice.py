@@ -11,6 +11,7 @@ from core.editors import is_editor
 
 from .classifications import CityRole, Commitment, TargetGroup, Theme
 from .content import NOTE_MAX_LENGTH, SECTION_MAX_LENGTH
+from .evidence import EvidenceLevel
 from .matching import folded_condition, has_words, is_postgres
 from .search_entry import SearchEntry
 
@@ -223,6 +224,30 @@ class Practice(models.Model):
         max_length=250,
         blank=True,
         help_text=_("Describe the image for people who cannot see it. Required with an image."),
+    )
+    proposed_evidence_level = models.PositiveSmallIntegerField(
+        _("evidence level you propose"),
+        choices=EvidenceLevel.choices,
+        null=True,
+        blank=True,
+        help_text=_("How well the results are proven, on the portal's five-level scale."),
+    )
+    evidence = models.TextField(
+        _("your evidence"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_(
+            "Why this level: evaluations, figures, reports (with their web addresses), and "
+            "whether others have reproduced the practice."
+        ),
+    )
+    evidence_level = models.PositiveSmallIntegerField(
+        _("evidence level"),
+        choices=EvidenceLevel.choices,
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Editors only: set in review, from the city's proposal and evidence."),
     )
     is_promising = models.BooleanField(
         _("promising practice"),

@@ -39,6 +39,8 @@ class SearchEntry(models.Model):
     published_at = models.DateTimeField(null=True)
     start_year = models.PositiveSmallIntegerField(null=True)
     available_languages = models.CharField(max_length=60)
+    evidence_level = models.PositiveSmallIntegerField(null=True)
+    is_promising = models.BooleanField(default=False)
     # Title and the opening of the summary, for ranking; everything, for matching.
     rank_vector = SearchVectorField(null=True)
     search_vector = SearchVectorField(null=True)

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from practices.models import Practice
+from practices.models import EvidenceLevel, Practice
 
-from .filters import FACETS, PLACE_FILTERS, RELATION_FILTERS
+from .filters import FACETS, MULTIPLE_CHOICE_FACETS, PLACE_FILTERS, RELATION_FILTERS
 
 
 @dataclass
@@ -33,7 +33,18 @@ def facet_counts(filterset, base):
         counts[name] = {slug_of[key]: n for key, n in rows if key in slug_of}
     counts.update(_place_facet_counts(filterset, base, terms))
     counts["language"] = _language_facet_counts(filterset, base)
+    counts["evidence"] = _evidence_facet_counts(filterset, base)
     return {name: counts[name] for name in FACETS}
+
+
+def _evidence_facet_counts(filterset, base):
+    rows = (
+        filterset.filtered_without(base, {"evidence"})
+        .order_by()
+        .values_list("evidence_level")
+        .annotate(n=Count("pk"))
+    )
+    return {str(level): n for level, n in rows if level}
 
 
 def _language_facet_counts(filterset, base):
@@ -94,6 +105,11 @@ def build_facets(filterset, counts):
     for name in counts:
         if name == "language":
             items = [{"slug": code, "label": label} for code, label in Practice.Language.choices]
+        elif name == "evidence":
+            items = [
+                {"slug": str(level.value), "label": f"{level.value} · {level.label}"}
+                for level in EvidenceLevel
+            ]
         else:
             items = terms[name]
         selected = data.get(name) or []
@@ -114,7 +130,7 @@ def build_facets(filterset, counts):
                 name=name,
                 label=field_.label,
                 options=options,
-                multiple=name in RELATION_FILTERS,
+                multiple=name in MULTIPLE_CHOICE_FACETS,
             )
         )
     return facets
@@ -131,4 +147,5 @@ def counts_from_summary(filterset, summary):
     city_rows = [(int(key), n) for key, n in summary.rows.get("city", [])]
     counts.update(count_places(filterset, city_rows, terms))
     counts["language"] = {code: n for code, n in summary.rows.get("language", []) if n}
+    counts["evidence"] = {key: n for key, n in summary.rows.get("evidence", []) if key}
     return {name: counts[name] for name in FACETS}

@@ -5,7 +5,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import Practice
+from practices.models import EvidenceLevel, Practice
 
 from .options import filter_options
 
@@ -16,12 +16,15 @@ SORT_CHOICES = [
     ("newest", _("Newest")),
     ("title", _("Title")),
     ("city", _("City")),
+    ("evidence", _("Evidence level")),
 ]
 
 # The filters whose options get counts next to them, in the order the page shows them.
-FACETS = ["theme", "coalition", "country", "city", "role", "target", "language"]
+FACETS = ["theme", "evidence", "coalition", "country", "city", "role", "target", "language"]
 # Filter name → the many-to-many field of practices it matches through (several options each).
 RELATION_FILTERS = {"theme": "themes", "role": "city_roles", "target": "target_groups"}
+# The filters whose options are ticked (several at once); the others are chosen from a list.
+MULTIPLE_CHOICE_FACETS = (*RELATION_FILTERS, "evidence")
 # The filters that depend only on a practice's city.
 PLACE_FILTERS = ("coalition", "country", "city")
 
@@ -41,6 +44,11 @@ class PracticeFilter(django_filters.FilterSet):
     city = django_filters.ChoiceFilter(label=_("City"), field_name="city__slug")
     role = django_filters.MultipleChoiceFilter(label=_("Role of the city"), method="filter_related")
     target = django_filters.MultipleChoiceFilter(label=_("Target groups"), method="filter_related")
+    evidence = django_filters.MultipleChoiceFilter(
+        label=_("Evidence level"),
+        method="filter_evidence",
+        choices=[(str(level.value), level.label) for level in EvidenceLevel],
+    )
     year_from = django_filters.NumberFilter(
         label=_("Started in or after"),
         field_name="start_year",
@@ -91,6 +99,11 @@ class PracticeFilter(django_filters.FilterSet):
             practice_id=OuterRef("pk"), **{f"{relation.m2m_reverse_name()}__in": ids}
         )
         return queryset.filter(Exists(links))
+
+    def filter_evidence(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(evidence_level__in=[int(level) for level in value])
 
     def filter_language(self, queryset, name, value):
         # Its own language or any of its translations.

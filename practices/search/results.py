@@ -4,7 +4,7 @@ the notes to show."""
 from dataclasses import dataclass, field, replace
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +47,7 @@ ORDERINGS = {
     "newest": ["-published_at", "pk"],
     "title": [Lower("title"), "pk"],
     "city": ["city__name", Lower("title"), "pk"],
+    "evidence": [F("evidence_level").desc(nulls_last=True), "-published_at", "pk"],
 }
 
 

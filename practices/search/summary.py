@@ -37,6 +37,7 @@ UNFILTERED_ORDERINGS = {
     "newest": ["-published_at", "practice_id"],
     "title": [Lower("title"), "practice_id"],
     "city": ["city__name", Lower("title"), "practice_id"],
+    "evidence": [F("evidence_level").desc(nulls_last=True), "-published_at", "practice_id"],
 }
 
 
@@ -54,6 +55,7 @@ SORT_SQL = {
     "newest": "m.published_at DESC, m.id",
     "title": "m.title_key, m.id",
     "city": "m.city_name, m.title_key, m.id",
+    "evidence": "m.evidence_level DESC NULLS LAST, m.published_at DESC, m.id",
 }
 
 
@@ -73,6 +75,8 @@ def entry_conditions(filterset):
             )
         elif name == "language":
             conditions[name] = Q(available_languages__contains=f",{value},")
+        elif name == "evidence":
+            conditions[name] = Q(evidence_level__in=[int(level) for level in value])
         else:
             conditions[name] = Q(**{filterset.filters[name].field_name: value})
     return conditions
@@ -101,7 +105,7 @@ def summarise(filterset, text, sort, number):
             for condition in conditions.values()
         )
         candidates = candidates.alias(failures=failures).filter(failures__lte=1)
-    columns = ["practice_id", "city_id", "available_languages", "published_at"]
+    columns = ["practice_id", "city_id", "available_languages", "published_at", "evidence_level"]
     annotations = {}
     if sort == "relevance":
         annotations["rank"] = SearchRank(F("rank_vector"), text_query(text))
@@ -130,6 +134,11 @@ def summarise(filterset, text, sort, number):
     parts.append(
         f"SELECT 'city', m.city_id::text, count(*) FROM m "
         f"WHERE {flags_except(set(PLACE_FILTERS))} GROUP BY m.city_id"
+    )
+    parts.append(
+        f"SELECT 'evidence', m.evidence_level::text, count(*) FROM m "
+        f"WHERE m.evidence_level IS NOT NULL AND {flags_except({'evidence'})} "
+        f"GROUP BY m.evidence_level"
     )
     parts.append(f"SELECT 'total', NULL, count(*) FROM m WHERE {flags_except(set())}")
     parts.append(

@@ -59,6 +59,7 @@ PAGES = [
     ("city list", lambda site: reverse("public:city_list")),
     ("city", lambda site: site.city.get_absolute_url()),
     ("coalition", lambda site: site.coalition.get_absolute_url()),
+    ("evidence scale", lambda site: reverse("public:evidence")),
 ]
 PAGE_NAMES = [name for name, _build in PAGES]
 URL_BUILDERS = dict(PAGES)
@@ -91,6 +92,13 @@ def site(make_practice, officer, other_city_officer, editor):
         end_year=2022,
     )
     practice.commitments.set(Commitment.objects.filter(coalition__slug="eccar", number__in=[3, 7]))
+    # Its evidence level as the editors set it: the badge on its card and page, and its evidence.
+    Practice.objects.filter(pk=practice.pk).update(
+        evidence_level=3,
+        proposed_evidence_level=3,
+        evidence="Compared with two districts without interpreters: https://example.org/report",
+    )
+    practice.refresh_from_db()
     elsewhere = PracticeFactory(city=other_city_officer.city_officer.city, themes=themes[:1])
     services.practice_submit(practice=elsewhere, actor=other_city_officer)
     services.practice_approve(practice=elsewhere, actor=editor)

@@ -47,6 +47,15 @@ def test_seed_demo_loads_realistic_data_and_a_second_run_changes_nothing(setting
     assert {"en", "fr", "es"} <= languages
     assert Practice.inspired_by.through.objects.exists()
     assert "lorem" not in " ".join(practices.values_list("summary", flat=True)).lower()
+    # Evidence levels over the whole scale, each with the city's evidence; one still proposed.
+    assert set(published.values_list("evidence_level", flat=True)) == {None, 1, 2, 3, 4, 5}
+    assert not published.filter(evidence_level__isnull=False, evidence="").exists()
+    assert practices.filter(
+        status=Status.SUBMITTED, proposed_evidence_level__isnull=False, evidence_level=None
+    ).exists()
+    # The coalitions' profiles are filled; ECCAR's plan is shown with its ten points.
+    eccar = Coalition.objects.get(slug="eccar")
+    assert eccar.plan_of_action and eccar.leadership and eccar.description
     # Each status was reached through the workflow's moves, one event per move.
     for practice in practices:
         events = list(practice.events.values_list("from_status", "to_status"))

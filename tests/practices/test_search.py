@@ -11,7 +11,14 @@ from django.urls import reverse
 from cities.models import Coalition
 from core.pagination import PAGE_SIZE
 from practices import search, selectors
-from practices.models import CityRole, Practice, SearchEntry, TargetGroup, Theme
+from practices.models import (
+    CityRole,
+    Commitment,
+    Practice,
+    SearchEntry,
+    TargetGroup,
+    Theme,
+)
 from practices.search.facets import facet_counts
 from practices.search.results import ORDERINGS
 from tests.cities.factories import CityFactory
@@ -355,7 +362,13 @@ def test_the_text_typed_stays_in_the_box_even_when_refused(client, catalogue):
 def test_the_search_page_runs_a_fixed_number_of_queries(
     client, catalogue, make_practice, django_assert_max_num_queries
 ):
-    params = {"q": "housing", "theme": "housing", "role": "employer", "sort": "relevance"}
+    params = {
+        "q": "housing",
+        "theme": "housing",
+        "role": "employer",
+        "evidence": ["2", "3"],
+        "sort": "relevance",
+    }
     with django_assert_max_num_queries(12):
         assert client.get(URL, params).status_code == 200
     for number in range(25):
@@ -365,6 +378,8 @@ def test_the_search_page_runs_a_fixed_number_of_queries(
     assert len(response.context["outcome"].page) == 20
     with django_assert_max_num_queries(12):
         client.get(URL, {"q": "nothing-matches-this"})
+    with django_assert_max_num_queries(12):
+        client.get(URL, {"evidence": "3", "sort": "evidence", "coalition": "eccar"})
 
 
 @pytest.mark.postgres
@@ -472,6 +487,26 @@ class TestPostgresFullText:
             )
             (theme_ids,) = cursor.fetchone()
         assert sorted(theme_ids) == sorted(practice.themes.values_list("pk", flat=True))
+        # The evidence level, the promising flag and the commitments follow too.
+        commitment = Commitment.objects.order_by("pk").first()
+        practice.commitments.add(commitment)
+        Practice.objects.filter(pk=practice.pk).update(evidence_level=4, is_promising=True)
+        entry.refresh_from_db()
+        assert (entry.evidence_level, entry.is_promising) == (4, True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT commitment_ids FROM practices_searchentry WHERE practice_id = %s",
+                [entry.pk],
+            )
+            (commitment_ids,) = cursor.fetchone()
+        assert commitment_ids == [commitment.pk]
+        practice.commitments.remove(commitment)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT commitment_ids FROM practices_searchentry WHERE practice_id = %s",
+                [entry.pk],
+            )
+            assert cursor.fetchone() == ([],)
         Practice.objects.filter(pk=practice.pk).update(status=Status.ARCHIVED)
         assert not SearchEntry.objects.filter(pk=practice.pk).exists()
 

@@ -437,6 +437,7 @@ RULES = {
     # Public pages.
     "": (("none",), everyone(200)),
     "practices/": (("none",), everyone(200)),
+    "evidence/": (("none",), everyone(200)),
     "practices/<slug:slug>/": (("practice_slug",), public_practice),
     "themes/": (("none",), everyone(200)),
     "themes/<slug:slug>/": (("theme_slug",), found_or_404),
@@ -548,6 +549,7 @@ POST_ROUTES = {
     "members/practices/new/",
     "",
     "practices/",
+    "evidence/",
     "practices/<slug:slug>/",
     "themes/",
     "themes/<slug:slug>/",
