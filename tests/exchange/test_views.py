@@ -50,7 +50,7 @@ def test_a_question_and_its_answer_each_reach_the_other_city_by_email_in_its_lan
     assert f"http://127.0.0.1:8000/es/members/conversations/{conversation.pk}/" in (
         question_mail.body
     )
-    assert OutgoingEmail.objects.get().kind == "exchange_question"
+    assert OutgoingEmail.objects.filter(kind="exchange_question").get().to == answerer.email
 
     # Both cities list it; Ghent has one unread.
     dashboard = b.get(reverse("members:dashboard")).content.decode()
