@@ -14,7 +14,7 @@ from core.editors import is_editor
 
 from . import services
 from .forms import EditorDecisionForm
-from .models import Conversation, ConversationEvent, Message
+from .models import Conversation
 
 Public = Conversation.Public
 
@@ -53,29 +53,6 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MessageInline(admin.TabularInline):
-    model = Message
-    fields = ["created_at", "author_city", "author_name", "body"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return is_editor(request.user)
-
-
-class EventInline(MessageInline):
-    model = ConversationEvent
-    fields = ["created_at", "action", "actor_name", "reason"]
-    readonly_fields = fields
-
-
 @admin.register(Conversation)
 class ConversationAdmin(ReadOnlyForEditorsMixin, SafeSearchMixin, admin.ModelAdmin):
     list_display = [
@@ -103,7 +80,6 @@ class ConversationAdmin(ReadOnlyForEditorsMixin, SafeSearchMixin, admin.ModelAdm
         "version",
     ]
     readonly_fields = fields
-    inlines = [MessageInline, EventInline]
     change_form_template = "admin/exchange/conversation/change_form.html"
 
     def get_urls(self):
@@ -131,7 +107,13 @@ class ConversationAdmin(ReadOnlyForEditorsMixin, SafeSearchMixin, admin.ModelAdm
                 for name, (_service, label, shown) in DECISIONS.items()
                 if shown(conversation)
             ]
-        extra_context = {**(extra_context or {}), "decisions": buttons}
+        extra_context = {
+            **(extra_context or {}),
+            "decisions": buttons,
+            # The thread and the decisions, shown as text below the fields (read-only).
+            "thread": conversation.messages.select_related("author_city") if conversation else [],
+            "events": conversation.events.all() if conversation else [],
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def decision_view(self, request, object_id, action):
