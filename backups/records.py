@@ -5,6 +5,7 @@ See docs/backup-format.md.
 
 from decimal import Decimal
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models
@@ -44,7 +45,27 @@ KINDS = [
     "practice_revisions",
     "review_events",
     "practice_changes",
+    "conversations",
+    "conversation_messages",
+    "conversation_events",
+    "conversation_reads",
 ]
+# The exchange between cities (an optional app on top: its models are looked up by name).
+EXCHANGE_KINDS = {
+    "conversations": "Conversation",
+    "conversation_messages": "Message",
+    "conversation_events": "ConversationEvent",
+    "conversation_reads": "ConversationRead",
+}
+
+
+def exchange_models():
+    """Return {kind: model} of the exchange's tables; empty where the app is not installed."""
+    if not apps.is_installed("exchange"):
+        return {}
+    return {kind: apps.get_model("exchange", name) for kind, name in EXCHANGE_KINDS.items()}
+
+
 # The classifications of a practice, as in practices.models.content.CLASSIFICATION_FIELDS.
 CLASSIFICATIONS = ["themes", "commitments", "city_roles", "target_groups"]
 # Rows of the registry proper: the database must hold none of them before a restore.
@@ -58,6 +79,7 @@ REGISTRY_MODELS = [
     PracticeRevision,
     ReviewEvent,
     PracticeChange,
+    *exchange_models().values(),
 ]
 
 
@@ -277,12 +299,46 @@ def _history():
     }
 
 
+def exchange_references():
+    """How each kind of the exchange refers to other records: by natural key, or by the id of a
+    conversation (which keeps its id)."""
+    return {
+        "conversations": {
+            "practice": "practice__slug",
+            "asking_city": "asking_city__slug",
+            "answering_city": "answering_city__slug",
+            "started_by": _username_path("started_by"),
+            "closed_by": _username_path("closed_by"),
+        },
+        "conversation_messages": {
+            "conversation": "conversation_id",
+            "author": _username_path("author"),
+            "author_city": "author_city__slug",
+        },
+        "conversation_events": {
+            "conversation": "conversation_id",
+            "actor": _username_path("actor"),
+        },
+        "conversation_reads": {"conversation": "conversation_id", "city": "city__slug"},
+    }
+
+
+def _exchange():
+    models_by_kind = exchange_models()
+    references = exchange_references()
+    return {
+        kind: _dump(models_by_kind[kind], references[kind]) if models_by_kind else []
+        for kind in EXCHANGE_KINDS
+    }
+
+
 def collect_records():
     """Return ({kind: [record]}, warnings): the whole registry as JSON-ready records."""
     warnings = []
     data = {**_accounts(), **_reference_data(), **_cities(), **_practices()}
     data["practice_revisions"] = _revisions(warnings)
     data.update(_history())
+    data.update(_exchange())
     return data, warnings
 
 

@@ -15,6 +15,7 @@ from backups.errors import RestoreRefused
 from backups.records import REGISTRY_MODELS
 from backups.restore_accounts import restore_accounts
 from backups.restore_cities import restore_cities
+from backups.restore_exchange import restore_exchange
 from backups.restore_practices import restore_practices
 from backups.restore_reference_data import restore_reference_data
 from backups.tables import reset_sequences
@@ -97,6 +98,7 @@ class Restore:
         restore_practices(
             data, city_ids=city_ids, user_ids=user_ids, classification_ids=classification_ids
         )
+        restore_exchange(data, city_ids=city_ids, user_ids=user_ids)
 
     def write_files(self):
         for name in sorted(self.archive.media):

@@ -4,6 +4,8 @@ data/cities.csv: the demo cities (name, country, coalition slug, latitude, longi
 data/lead_cities.csv: the city that leads each coalition, for coalitions without one yet.
 data/practices.json: the demo practices — their content fields, city, classifications, the
 state they reached and the editor's message on the way, and the practices that inspired them.
+data/conversations.json: questions cities asked each other about those practices, the answers,
+and whether the answering city's agreement and an editor's approval show one publicly.
 
 Everything is looked up by name or slug first, so loading again adds only what is missing.
 """
@@ -13,6 +15,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -64,6 +67,7 @@ def load_demo(with_accounts):
         cities_created = load_cities()
         accounts = create_accounts() if with_accounts else {}
         practices_created = load_practices(accounts)
+        load_conversations(accounts)
     return cities_created, accounts, practices_created
 
 
@@ -183,3 +187,78 @@ def replay_history(practice, entry, index, accounts):
             else ("Demo editor" if role == "editor" else "Demo officer"),
             message=message,
         )
+
+
+def load_conversations(accounts):
+    """Write the demo conversations as they would stand after the exchange, with no e-mail.
+
+    The exchange is an optional app on top of the others: its models are looked up by name,
+    and nothing is loaded where it is not installed."""
+    if not apps.is_installed("exchange"):
+        return 0
+    Conversation = apps.get_model("exchange", "Conversation")
+    Message = apps.get_model("exchange", "Message")
+    Event = apps.get_model("exchange", "ConversationEvent")
+    Read = apps.get_model("exchange", "ConversationRead")
+    with open(DATA_DIR / "conversations.json", encoding="utf-8") as handle:
+        entries = json.load(handle)
+    cities = {city.name: city for city in City.objects.all()}
+    users = {city_id: user for city_id, user in accounts.items() if city_id != "editor"}
+    created = 0
+    for entry in entries:
+        practice = Practice.objects.get(slug=entry["practice"])
+        asking = cities[entry["asking_city"]]
+        first = entry["messages"][0]["body"]
+        if Conversation.objects.filter(practice=practice, asking_city=asking).exists():
+            continue
+        started = datetime.fromisoformat(entry["started"])
+        conversation = Conversation.objects.create(
+            practice=practice,
+            asking_city=asking,
+            answering_city=practice.city,
+            started_by=users.get(asking.pk),
+            subject=first.splitlines()[0][:119],
+            last_message_at=started,
+        )
+        moment = started
+        for version, item in enumerate(entry["messages"], start=1):
+            moment = started + timedelta(hours=item["hours"])
+            city = cities[item["city"]]
+            message = Message.objects.create(
+                conversation=conversation,
+                author=users.get(city.pk),
+                author_name=item["name"],
+                author_city=city,
+                body=item["body"],
+                version=version,
+            )
+            Message.objects.filter(pk=message.pk).update(created_at=moment)
+        version = len(entry["messages"])
+        if entry["public"] == "published":
+            editor = accounts.get("editor")
+            for action in ("offered", "published"):
+                version += 1
+                actor = users.get(practice.city_id) if action == "offered" else editor
+                event = Event.objects.create(
+                    conversation=conversation,
+                    actor=actor,
+                    actor_name=str(actor) if actor else "Demo",
+                    action=action,
+                    version=version,
+                )
+                Event.objects.filter(pk=event.pk).update(created_at=moment)
+        Conversation.objects.filter(pk=conversation.pk).update(
+            created_at=started,
+            last_message_at=moment,
+            version=version,
+            public_state=entry["public"],
+            published_version=version if entry["public"] == "published" else None,
+        )
+        # The city that wrote last has read it; the other one has a message waiting.
+        Read.objects.create(
+            conversation=conversation,
+            city=cities[entry["messages"][-1]["city"]],
+            last_read_at=moment,
+        )
+        created += 1
+    return created

@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     ),
     path("admin/", admin.site.urls),
     path("accounts/", include("members.account_urls")),
+    path("members/conversations/", include("exchange.urls")),
     path("members/", include("members.urls")),
     path("", include("public.urls")),
     prefix_default_language=False,

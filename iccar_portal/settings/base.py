@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "public",
     "backups",
     "demo",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+
+# Questions one officer may ask other cities in an hour (the exchange, /members/conversations/).
+EXCHANGE_QUESTIONS_PER_HOUR = int(os.environ.get("EXCHANGE_QUESTIONS_PER_HOUR", "5"))
 
 # A shared cache (Redis) is needed as soon as more than one process serves the site: cached
 # pages and names are forgotten on change, and every process must see that.

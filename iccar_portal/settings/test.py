@@ -41,6 +41,7 @@ FROM_THE_ENVIRONMENT = [
     "REDIS_URL",
     "PAGE_CACHE_SECONDS",
     "LOG_LEVEL",
+    "EXCHANGE_QUESTIONS_PER_HOUR",
 ]
 for name in FROM_THE_ENVIRONMENT:
     os.environ.pop(name, None)
@@ -75,5 +76,6 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 LOGIN_ADDRESS_FAILURE_LIMIT = 30
 LOGIN_ACCOUNT_SLOWDOWN = 20
 LOGIN_ACCOUNT_PACE_SECONDS = 10
+EXCHANGE_QUESTIONS_PER_HOUR = 5
 # Logins in tests use force_login or pass a request; the lockout tests switch it on.
 AXES_ENABLED = False

@@ -156,4 +156,26 @@ def registry(officer, editor, superuser, inactive_officer, other_city, make_prac
     services.practice_submit(practice=liege, actor=french_officer)
     services.practice_approve(practice=liege, actor=superuser, note="Vu.")
     ReviewEvent.objects.filter(practice=liege).update(created_at=PAST)
-    return {"rich": rich, "liege": liege, **practices}
+
+    # Questions between the cities: one answered and shown under the practice, one closed by
+    # an editor, each with its messages, decisions and read marks.
+    from exchange import services as exchange_services
+
+    shown = exchange_services.conversation_start(
+        practice=published, actor=french_officer, body="Comment avez-vous recruté les testeurs ?"
+    )
+    exchange_services.conversation_reply(
+        conversation=shown, actor=officer, body="Through the university: https://example.org"
+    )
+    exchange_services.conversation_offer(conversation=shown, actor=officer)
+    shown.refresh_from_db()
+    exchange_services.conversation_approve_publication(
+        conversation=shown, actor=editor, version=shown.version, reason="Useful."
+    )
+    closed = exchange_services.conversation_start(
+        practice=liege, actor=officer, body="A question that went wrong."
+    )
+    exchange_services.conversation_close(
+        conversation=closed, actor=editor, version=1, reason="Insults."
+    )
+    return {"rich": rich, "liege": liege, "conversation": shown, **practices}

@@ -152,6 +152,27 @@ def registry_state():
             }
             for row in _values(model)
         ]
+    from exchange.models import Conversation, ConversationEvent, ConversationRead, Message
+
+    conversations = {
+        "practice_id": practices,
+        "asking_city_id": cities,
+        "answering_city_id": cities,
+        "author_city_id": cities,
+        "city_id": cities,
+        "started_by_id": usernames,
+        "closed_by_id": usernames,
+        "author_id": usernames,
+        "actor_id": usernames,
+    }
+    for model in (Conversation, Message, ConversationEvent, ConversationRead):
+        state[model.__name__] = [
+            {
+                key: conversations[key][value] if key in conversations else value
+                for key, value in row.items()
+            }
+            for row in _values(model)
+        ]
     if connection.vendor == "postgresql":
         # The generated and recomputed search vectors, exactly.
         with connection.cursor() as cursor:
@@ -203,6 +224,9 @@ def referenced_names():
 def wipe(media_root, *, keep_files=False):
     """Delete the registry with plain deletes, and change the reference data the migrations
     loaded, as a fresh database with an older state of it would have."""
+    from exchange.models import Conversation
+
+    Conversation.objects.all().delete()  # with its messages, decisions and read marks
     ReviewEvent.objects.all().delete()
     PracticeChange.objects.all().delete()
     Practice.objects.all().delete()

@@ -93,6 +93,9 @@ def test_round_trip_loses_nothing(
     assert rich.image_url("page") in html
     assert client.get(rich.image_url("page")).status_code == 200  # the restored file itself
     assert "Evaluation report 2023" in html
+    # The question shown under a practice is back, with its city named.
+    shown = registry["conversation"].practice
+    assert "Comment avez-vous recruté" in client.get(shown.get_absolute_url()).content.decode()
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert client.get(archived.get_absolute_url()).status_code == 404
     assert client.login(username="officer", password=PASSWORD)

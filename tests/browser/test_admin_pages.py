@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from exchange import services as exchange_services
 from practices import services
 from practices.models import Practice, PracticeRevision
 from tests.browser.conftest import (
@@ -42,7 +43,10 @@ class Desk:
     editor: object
     submitted: Practice
     revision: PracticeRevision
+    conversation: object = None  # a question between cities, offered for publication
 
+
+QUESTION = "How did you train the interpreters?"
 
 # (name, URL builder, texts that prove the page is what its name says, in English)
 PAGES = [
@@ -69,6 +73,23 @@ PAGES = [
         lambda desk: reverse("admin:practices_practicerevision_change", args=[desk.revision.pk]),
         (PUBLISHED, "<ins>disputes</ins>"),
     ),
+    (
+        "conversations awaiting publication",
+        lambda desk: reverse("admin:exchange_conversation_changelist") + "?publication=offered",
+        (QUESTION,),
+    ),
+    (
+        "conversation page",
+        lambda desk: reverse("admin:exchange_conversation_change", args=[desk.conversation.pk]),
+        (QUESTION, "Show it under the practice", "Close the conversation"),
+    ),
+    (
+        "conversation decision page",
+        lambda desk: reverse(
+            "admin:exchange_conversation_decide", args=[desk.conversation.pk, "publish"]
+        ),
+        (QUESTION, "Ten evenings"),
+    ),
 ]
 PAGE_NAMES = [name for name, _build, _shows in PAGES]
 # Every page is checked in English, in Arabic (right to left) and in Chinese.
@@ -82,7 +103,7 @@ def url_in(language, name, desk):
 
 
 @pytest.fixture
-def desk(make_practice, officer, editor):
+def desk(make_practice, officer, editor, other_city_officer):
     submitted = make_practice(Status.DRAFT, title=SUBMITTED, image_alt="Interpreters at a desk")
     services.practice_submit(practice=submitted, actor=officer, message="Our first version.")
     services.practice_request_changes(practice=submitted, actor=editor, message=EDITORS_MESSAGE)
@@ -94,7 +115,14 @@ def desk(make_practice, officer, editor):
     services.revision_submit(revision=revision, actor=officer, message="New figures.")
     submitted.refresh_from_db()
     revision.refresh_from_db()
-    return Desk(editor=editor, submitted=submitted, revision=revision)
+    conversation = exchange_services.conversation_start(
+        practice=published, actor=other_city_officer, body=QUESTION
+    )
+    exchange_services.conversation_reply(
+        conversation=conversation, actor=officer, body="Ten evenings with the Red Cross."
+    )
+    exchange_services.conversation_offer(conversation=conversation, actor=officer)
+    return Desk(editor=editor, submitted=submitted, revision=revision, conversation=conversation)
 
 
 def test_pages_are_what_their_names_say(desk):

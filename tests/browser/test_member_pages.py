@@ -20,6 +20,7 @@ from django.utils import translation
 from PIL import Image
 from playwright.sync_api import expect
 
+from exchange import services as exchange_services
 from practices import services, uploads
 from practices.models import Practice, ReviewEvent
 from tests.browser.conftest import (
@@ -33,6 +34,7 @@ from tests.browser.conftest import (
 )
 from tests.cities.factories import PASSWORD
 from tests.practice_form import complete_form
+from tests.practices.factories import PracticeFactory
 
 Status = Practice.Status
 
@@ -49,6 +51,8 @@ EDITORS_SECOND = "Thank you.\n\nPlease also say what did not work, and what it c
 IMAGE_ALT = "Two interpreters at the housing desk with a resident"
 DOCUMENT = "Evaluation report 2023"
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+QUESTION = "How did you recruit the mediators?\n\nOur guide is at https://example.org/guide."
+ELSEWHERE = "Anti-discrimination testing of landlords"
 
 
 @dataclass
@@ -60,6 +64,8 @@ class World:
     draft: Practice
     sent_back: Practice  # changes requested, after a message thread; images and a document
     published: Practice  # with a proposed update being written
+    conversation: object = None  # another city's question about `published`, answered
+    elsewhere: Practice | None = None  # another city's published practice
 
 
 @dataclass
@@ -87,6 +93,14 @@ def _sent_back(world):
 
 def _published(world):
     return world.published.pk
+
+
+def _conversation(world):
+    return reverse("exchange:conversation", args=[world.conversation.pk])
+
+
+def _ask_elsewhere(world):
+    return reverse("exchange:conversation_new", args=[world.elsewhere.pk])
 
 
 def _login(world):
@@ -182,6 +196,29 @@ PAGES = [
         shows=("Preview:", "Results after three years"),
     ),
     MemberPage(
+        "conversations",
+        lambda world: reverse("exchange:conversation_list"),
+        shows=("How did you recruit the mediators?", "New message"),
+    ),
+    MemberPage(
+        "conversation",
+        _conversation,
+        shows=("Agree to show it publicly", 'rel="nofollow noopener noreferrer"'),
+    ),
+    MemberPage(
+        "conversation reply refused",
+        _conversation,
+        post=lambda world: {"body": " "},
+        shows=("Please check the form", 'href="#id_body"'),
+    ),
+    MemberPage("question form", _ask_elsewhere, shows=(ELSEWHERE, "Send the question")),
+    MemberPage(
+        "question refused",
+        _ask_elsewhere,
+        post=lambda world: {"body": ""},
+        shows=("Please check the form", 'href="#id_body"'),
+    ),
+    MemberPage(
         "not an officer",
         _member("dashboard"),
         user="editor",
@@ -217,7 +254,7 @@ def _png(colour=(200, 30, 30)):
 
 
 @pytest.fixture
-def world(make_practice, officer, editor):
+def world(make_practice, officer, editor, other_city_officer):
     draft = make_practice(
         Status.DRAFT,
         title=DRAFT,
@@ -259,8 +296,22 @@ def world(make_practice, officer, editor):
         data={"results": "Results after three years: 900 disputes settled."},
     )
     sent_back.refresh_from_db()
+    # Another city asks about the published practice and answers a question of its own.
+    asker = other_city_officer
+    conversation = exchange_services.conversation_start(
+        practice=published, actor=asker, body=QUESTION
+    )
+    elsewhere = PracticeFactory(city=asker.city_officer.city, title=ELSEWHERE)
+    services.practice_submit(practice=elsewhere, actor=asker)
+    services.practice_approve(practice=elsewhere, actor=editor)
     return World(
-        officer=officer, editor=editor, draft=draft, sent_back=sent_back, published=published
+        officer=officer,
+        editor=editor,
+        draft=draft,
+        sent_back=sent_back,
+        published=published,
+        conversation=conversation,
+        elsewhere=elsewhere,
     )
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cities.models import City, Coalition
+from exchange import services as exchange_services
 from practices import services
 from practices.models import Commitment, Practice, Theme
 from tests.browser.conftest import (
@@ -109,6 +110,22 @@ def site(make_practice, officer, other_city_officer, editor):
         language="fr",
         themes=themes[1:],
     )
+    # A question from another city, answered and shown under the practice.
+    conversation = exchange_services.conversation_start(
+        practice=practice,
+        actor=other_city_officer,
+        body="How did you train the interpreters? Our plan: https://example.org/plan",
+    )
+    exchange_services.conversation_reply(
+        conversation=conversation,
+        actor=officer,
+        body="Ten evenings with the Red Cross.\n\nThe course is online.",
+    )
+    exchange_services.conversation_offer(conversation=conversation, actor=officer)
+    conversation.refresh_from_db()
+    exchange_services.conversation_approve_publication(
+        conversation=conversation, actor=editor, version=conversation.version
+    )
     make_practice(Status.DRAFT, title="A draft nobody sees")
     make_practice(Status.ARCHIVED, title="An archived practice")
     return Site(
@@ -118,6 +135,11 @@ def site(make_practice, officer, other_city_officer, editor):
         coalition=practice.city.coalition,
         search_word=SEARCH_WORD,
     )
+
+
+def test_the_practice_page_shows_questions_from_other_cities(site, client):
+    content = client.get(site.practice.get_absolute_url()).content.decode()
+    assert "Questions from other cities" in content and "Ten evenings" in content
 
 
 def test_search_pages_are_what_their_names_say(site, client):

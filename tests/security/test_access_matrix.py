@@ -142,6 +142,54 @@ def member_plain(get=200, post=405):
     return expect
 
 
+def exchange_ask(role, method, target):
+    """Asking a city about its practice: an officer of another city, about a published one; an
+    empty question is the form again (200). Their own city's practice: 403; unpublished: 404."""
+    if role in ("anonymous", "inactive"):
+        return LOGIN
+    if role in STAFF:
+        return 403
+    if target not in PUBLIC_STATES:
+        return 404
+    return 403 if role == "owner" else 200
+
+
+def exchange_conversation(route):
+    """A conversation: city A answers both; city B asked one ("ab"), a third city the other
+    ("ca"). Anyone else's conversation is a 404; only the answering city decides publication."""
+
+    def expect(role, method, target):
+        if role in ("anonymous", "inactive"):
+            return LOGIN
+        if role in STAFF:
+            return 403
+        if route == "publication" and method == "GET":
+            return 405
+        mine = role == "owner" or (role == "other_city" and target == "ab")
+        if target == MISSING or not mine:
+            return 404
+        if route == "publication":
+            return 302 if role == "owner" else 404
+        return 200  # a GET, or an empty reply shown again with its error
+
+    expect.methods = lambda role, target: ["GET", "POST"]
+    return expect
+
+
+def conversation_decision(method, target):
+    """An editor's decision on a conversation (B's open question to A, not offered): closing
+    with a reason is made (302); publishing or refusing what was not offered is refused on the
+    form (200)."""
+    action = target
+    if action == MISSING:
+        return 404
+    if action == "unknown":
+        return 404
+    if method == "GET":
+        return 200
+    return 302 if action == "close" else 200
+
+
 def everyone(code, post=405):
     return lambda role, method, target: code if method == "GET" else post
 
@@ -253,6 +301,11 @@ ADMIN_MODELS = {
     },
     ("auth", "user"): {"editor": (200, 403, 200, 200, 403)},
     ("auth", "group"): {"editor": (403, 403, 403, 403, 403)},
+    # Conversations between cities: read-only for editors; decisions have their own pages.
+    ("exchange", "conversation"): {
+        "editor": (200, 403, 200, 200, 403),
+        "superuser": (200, 403, 200, 200, 403),
+    },
     # The login-limit records: administrators only, and never written by hand.
     ("axes", "accessattempt"): {
         "editor": (403, 403, 403, 403, 403),
@@ -304,6 +357,7 @@ ADMIN_TABLES = {
     "cities": ("cities_", "practices_"),
     "auth": ("auth_", "cities_", "practices_"),
     "axes": ("axes_",),
+    "exchange": ("exchange_",),
 }
 
 
@@ -419,7 +473,11 @@ def review_methods(role, target):
     return ["GET", "POST"] if state == button_state else ["POST"]
 
 
-APP_LISTS = {"auth": (200, 200, 404), "axes": (404, 200, 404)}  # editor, superuser, staff
+APP_LISTS = {
+    "auth": (200, 200, 404),
+    "axes": (404, 200, 404),
+    "exchange": (200, 200, 404),
+}  # editor, superuser, staff
 
 
 def app_list(method, target, role):
@@ -498,6 +556,22 @@ RULES = {
         ("member_attachment",),
         member_expectation("attachment_delete", {"POST"}),
     ),
+    # Questions between cities.
+    "members/conversations/": (("none",), member_plain()),
+    "members/conversations/new/<int:practice_pk>/": (("exchange_ask",), exchange_ask),
+    "members/conversations/<int:pk>/": (("conversation",), exchange_conversation("detail")),
+    "members/conversations/<int:pk>/publication/": (
+        ("conversation",),
+        exchange_conversation("publication"),
+    ),
+    "admin/exchange/conversation/<int:object_id>/decide/<slug:action>/": (
+        ("conversation_decide",),
+        admin(
+            conversation_decision,
+            conversation_decision,
+            lambda m, t: 404 if t == "unknown" else 403,
+        ),
+    ),
     # The admin's own pages.
     "admin/": (("none",), admin(200, 200, 200)),
     "admin/login/": (
@@ -530,7 +604,7 @@ RULES = {
         ("revision_review",),
         review_expectation(revision_decision),
     ),
-    "admin/^(?P<app_label>auth|axes|cities|practices)/$": (
+    "admin/^(?P<app_label>auth|axes|cities|exchange|practices)/$": (
         ("app_label",),
         lambda role, method, target: (
             ADMIN_LOGIN if role in OFFICERS_AND_VISITORS else app_list(method, target, role)
@@ -547,6 +621,7 @@ POST_ROUTES = {
     "members/",
     "members/account/",
     "members/practices/new/",
+    "members/conversations/new/<int:practice_pk>/",
     "",
     "practices/",
     "evidence/",
@@ -578,7 +653,9 @@ def admin_objects(world, people):
     log = AccessLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="t")
     failure = AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="t")
     city = officer.city_officer.city
+    conversations = exchange_conversations(world, people)
     return {
+        **conversations,
         ("practices", "practicerevision"): world["revision"].pk,
         ("practices", "practicechange"): PracticeChange.objects.order_by("pk").first().pk,
         ("practices", "outgoingemail"): world["email"].pk,
@@ -596,6 +673,22 @@ def admin_objects(world, people):
         ("axes", "accesslog"): log.pk,
         ("axes", "accessfailurelog"): failure.pk,
     }
+
+
+def exchange_conversations(world, people):
+    """City B asks city A about its published practice ("ab"); a third city asks too ("ca")."""
+    from exchange import services as exchange_services
+    from tests.cities.factories import CityFactory, CityOfficerFactory
+
+    practice = world["practices"][Status.PUBLISHED]
+    third = CityOfficerFactory(city=CityFactory(name="Thirdburg"), user__username="third").user
+    ab = exchange_services.conversation_start(
+        practice=practice, actor=people["other_city"], body="How did you recruit the testers?"
+    )
+    ca = exchange_services.conversation_start(
+        practice=practice, actor=third, body="What did it cost?"
+    )
+    return {("exchange", "conversation"): ab.pk, "ab": ab.pk, "ca": ca.pk}
 
 
 def fill(route, how, world, people, objects):
@@ -704,6 +797,22 @@ def fill(route, how, world, people, objects):
             (base.format(pk=pk + 1000, action="approve"), (MISSING, "approve")),
             (base.format(pk=pk, action="merge"), ("-", "unknown")),
         ]
+    if kind == "exchange_ask":
+        urls = [(f"/members/conversations/new/{p.pk}/", t) for t, p in targets.items()]
+        return urls + [(f"/members/conversations/new/{missing_pk}/", MISSING)]
+    if kind == "conversation":
+        suffix = route.split("<int:pk>/", 1)[1]
+        missing = objects["ca"] + 1000
+        return [
+            (f"/members/conversations/{objects[key]}/{suffix}", key) for key in ("ab", "ca")
+        ] + [(f"/members/conversations/{missing}/{suffix}", MISSING)]
+    if kind == "conversation_decide":
+        base = "/admin/exchange/conversation/{pk}/decide/{action}/"
+        pk = objects["ab"]
+        return [(base.format(pk=pk, action=a), a) for a in ("close", "publish", "refuse")] + [
+            (base.format(pk=pk + 1000, action="close"), MISSING),
+            (base.format(pk=pk, action="merge"), "unknown"),
+        ]
     if kind == "autocomplete":
         query = "app_label=practices&model_name=practice&field_name=city&term=a"
         return [(f"/admin/autocomplete/?{query}", "-")]
@@ -717,7 +826,8 @@ def fill(route, how, world, people, objects):
     if kind == "user_id":
         return [(f"/admin/auth/user/{people['owner'].pk}/password/", "-")]
     if kind == "app_label":
-        return [(f"/admin/{label}/", label) for label in ("auth", "axes", "cities", "practices")]
+        labels = ("auth", "axes", "cities", "exchange", "practices")
+        return [(f"/admin/{label}/", label) for label in labels]
     if kind == "admin_unknown":
         return [("/admin/no/such/page/", "-")]
     raise AssertionError(f"no way to fill {route}")
@@ -912,6 +1022,11 @@ def post_data(how, role, target, world, client=None, url=""):
     page shows it; nothing otherwise."""
     if how[0] in ("admin_add", "admin_object") and url.endswith(("/add/", "/change/", "/delete/")):
         return admin_form_post(client, url, how)
+    if how[0] == "conversation_decide" and role in ("editor", "superuser"):
+        from exchange.models import Conversation
+
+        version = Conversation.objects.get(pk=world["conversation"]).version
+        return {"version": version, "reason": "Decided in the matrix."}
     if how[0] not in ("practice_review", "revision_review") or role not in ("editor", "superuser"):
         return {}
     state, _action = target
@@ -945,8 +1060,13 @@ def written_by(before, after):
 def allowed_tables(how, method, expected, practice_changes):
     """The prefixes of the tables a request may write: none for a GET or a refused request; the
     practices' tables for a change of a practice; a saved admin form's (ADMIN_TABLES)."""
+    if how[0] == "conversation" and expected == 200:
+        # Reading a conversation records that the city read it; nothing else is written.
+        return ("exchange_conversationread",)
     if method == "GET":
         return ()
+    if how[0] == "conversation_decide" and expected == 302:
+        return ("exchange_",)
     if how[0] in ("admin_add", "admin_object") and expected == 302:
         return (*ADMIN_TABLES[how[1]], "django_admin_log")
     return ("practices_",) if practice_changes else ()
@@ -994,6 +1114,7 @@ def world_files(world, media_root):
 @pytest.mark.usefixtures("world_files")
 def test_every_url_answers_every_role_and_state_as_expected(world, people, clients, figures):
     objects = admin_objects(world, people)
+    world["conversation"] = objects["ab"]
     routes = list(walk(get_resolver().url_patterns))
     unknown = sorted({route for route, _name in routes} - set(RULES))
     assert not unknown, f"URL patterns without an expectation: {unknown}"

@@ -1,0 +1,50 @@
+"""Restoring the conversations between cities, their messages, decisions and read marks.
+
+See docs/backup-format.md.
+"""
+
+from backups.errors import ArchiveError
+from backups.records import exchange_models, exchange_references, record_columns
+from backups.tables import insert_rows
+
+
+def _resolver(kind, ids, label):
+    def resolve(key):
+        if key is None:
+            return None
+        if key not in ids:
+            raise ArchiveError(f"{kind}: no {label} {key!r} in the archive.")
+        return ids[key]
+
+    return resolve
+
+
+def restore_exchange(data, *, city_ids, user_ids):
+    """Insert every conversation and what belongs to it, under the archived ids."""
+    models_by_kind = exchange_models()
+    if not models_by_kind:
+        return
+    references = exchange_references()
+    practice_ids = {record["slug"]: record["id"] for record in data["practices"]}
+    conversation_ids = {record["id"]: record["id"] for record in data["conversations"]}
+    resolvers = {
+        "practice": practice_ids,
+        "asking_city": city_ids,
+        "answering_city": city_ids,
+        "author_city": city_ids,
+        "city": city_ids,
+        "started_by": user_ids,
+        "closed_by": user_ids,
+        "author": user_ids,
+        "actor": user_ids,
+        "conversation": conversation_ids,
+    }
+    for kind, model in models_by_kind.items():
+        objects = []
+        for record in data[kind]:
+            columns = record_columns(model, record, references[kind])
+            for name in references[kind]:
+                resolve = _resolver(kind, resolvers[name], name)
+                columns[f"{name}_id"] = resolve(record.get(name))
+            objects.append(model(pk=record["id"], **columns))
+        insert_rows(model, objects)

@@ -1,0 +1,54 @@
+"""What other pages show of the exchange, without importing it: the questions under a
+practice, the link to ask one, the conversations link on the dashboard, and plain text with
+clickable links."""
+
+from django import template
+from django.template.defaultfilters import linebreaks_filter, urlize
+from django.utils.safestring import mark_safe
+
+from cities.models import active_officer_city
+from exchange.models import Conversation, Message
+
+register = template.Library()
+
+
+@register.filter(is_safe=True)
+def message_text(text):
+    """Plain text as paragraphs, web addresses as links that pass nothing to the other site."""
+    linked = urlize(text, autoescape=True)
+    linked = linked.replace(' rel="nofollow"', ' rel="nofollow noopener noreferrer"')
+    return mark_safe(linebreaks_filter(mark_safe(linked), autoescape=True))  # noqa: S308
+
+
+@register.inclusion_tag("exchange/public_questions.html")
+def public_questions(practice):
+    """The questions under a practice: its city agreed, an editor approved; cities named, never
+    persons; the messages up to the version the editor approved."""
+    conversations = list(Conversation.objects.published_for(practice).select_related("asking_city"))
+    if conversations:
+        versions = {each.pk: each.published_version for each in conversations}
+        shown = {each.pk: [] for each in conversations}
+        for message in (
+            Message.objects.filter(conversation__in=conversations)
+            .select_related("author_city")
+            .only("conversation_id", "body", "created_at", "version", "author_city__name")
+        ):
+            if message.version <= versions[message.conversation_id]:
+                shown[message.conversation_id].append(message)
+        for each in conversations:
+            each.shown_messages = shown[each.pk]
+    return {"conversations": conversations}
+
+
+@register.inclusion_tag("exchange/ask_link.html", takes_context=True)
+def ask_the_city(context, practice):
+    """The way to ask the practice's city a question: for anyone but its own officers."""
+    request = context.get("request")
+    city = active_officer_city(request.user) if request is not None else None
+    return {"practice": practice, "own_city": city is not None and city.pk == practice.city_id}
+
+
+@register.inclusion_tag("exchange/dashboard_link.html")
+def conversations_link(city):
+    """The dashboard's link to the conversations, with how many have a message unread."""
+    return {"unread": Conversation.objects.unread_for(city).count()}
