@@ -47,6 +47,7 @@ class PageSitemap(Sitemap):
             "public:theme_list",
             "public:city_list",
             "public:evidence",
+            "public:promising",
         ]
 
     def location(self, name):

@@ -87,8 +87,13 @@ def plan_of(coalition, *, city=None):
     )
 
 
+def promising():
+    """Return the published practices the editors marked as promising, newest first."""
+    return public_practices().filter(is_promising=True).order_by("-published_at", "pk")
+
+
 def promising_practices(limit=3):
-    return list(public_practices().filter(is_promising=True).order_by("-published_at")[:limit])
+    return list(promising()[:limit])
 
 
 def latest_practices(limit=6):

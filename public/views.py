@@ -184,6 +184,14 @@ def _listing(request, practices, count):
 
 
 @require_GET
+@cached_public_page(params=PAGED)
+def promising_list(request):
+    """The practices the editors marked as promising, each with the editors' reason."""
+    practices = selectors.promising()
+    return render(request, "practices/promising.html", _listing(request, practices, None))
+
+
+@require_GET
 @cached_public_page
 def evidence(request):
     """The evidence scale explained, each level with its practices."""

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -53,6 +54,18 @@ class PracticeQuerySet(models.QuerySet):
         return self.alias(folded_text=folded_text).filter(condition)
 
 
+# Addresses under /practices/ that are pages of their own, never a practice's slug.
+RESERVED_SLUGS = frozenset({"promising"})
+
+
+def validate_not_reserved(slug):
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is the address of another page. Choose another one."),
+            params={"slug": slug},
+        )
+
+
 def practice_image_path(instance, filename):
     # The uploaded name is never used: it may carry personal data or path tricks.
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
@@ -92,6 +105,7 @@ class Practice(models.Model):
         _("web address"),
         max_length=140,
         unique=True,
+        validators=[validate_not_reserved],
         help_text=_("Part of the public address. It cannot change once the practice is published."),
     )
     city = models.ForeignKey(

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 
 from practices.models import EvidenceLevel, Practice
 
-from .filters import FACETS, MULTIPLE_CHOICE_FACETS, PLACE_FILTERS, RELATION_FILTERS
+from .filters import FACETS, MULTIPLE_CHOICE_FACETS, PLACE_FILTERS, PROMISING, RELATION_FILTERS
 
 
 @dataclass
@@ -34,6 +34,9 @@ def facet_counts(filterset, base):
     counts.update(_place_facet_counts(filterset, base, terms))
     counts["language"] = _language_facet_counts(filterset, base)
     counts["evidence"] = _evidence_facet_counts(filterset, base)
+    promising = filterset.filtered_without(base, {"promising"}).filter(is_promising=True)
+    promising_count = promising.order_by().count()
+    counts["promising"] = {PROMISING: promising_count} if promising_count else {}
     return {name: counts[name] for name in FACETS}
 
 
@@ -103,8 +106,12 @@ def build_facets(filterset, counts):
     data = filterset.form.cleaned_data
     facets = []
     for name in counts:
+        field_ = filterset.form.fields[name]
         if name == "language":
             items = [{"slug": code, "label": label} for code, label in Practice.Language.choices]
+        elif name == "promising":
+            # The filter's one option: "Promising practices only".
+            items = [{"slug": slug, "label": label} for slug, label in field_.choices]
         elif name == "evidence":
             items = [
                 {"slug": str(level.value), "label": f"{level.value} · {level.label}"}
@@ -124,7 +131,6 @@ def build_facets(filterset, counts):
             for item in items
         ]
         options = [option for option in options if option["count"] or option["selected"]]
-        field_ = filterset.form.fields[name]
         facets.append(
             Facet(
                 name=name,
@@ -148,4 +154,5 @@ def counts_from_summary(filterset, summary):
     counts.update(count_places(filterset, city_rows, terms))
     counts["language"] = {code: n for code, n in summary.rows.get("language", []) if n}
     counts["evidence"] = {key: n for key, n in summary.rows.get("evidence", []) if key}
+    counts["promising"] = {key: n for key, n in summary.rows.get("promising", []) if n}
     return {name: counts[name] for name in FACETS}

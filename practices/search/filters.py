@@ -20,11 +20,23 @@ SORT_CHOICES = [
 ]
 
 # The filters whose options get counts next to them, in the order the page shows them.
-FACETS = ["theme", "evidence", "coalition", "country", "city", "role", "target", "language"]
+FACETS = [
+    "theme",
+    "evidence",
+    "promising",
+    "coalition",
+    "country",
+    "city",
+    "role",
+    "target",
+    "language",
+]
 # Filter name → the many-to-many field of practices it matches through (several options each).
 RELATION_FILTERS = {"theme": "themes", "role": "city_roles", "target": "target_groups"}
 # The filters whose options are ticked (several at once); the others are chosen from a list.
-MULTIPLE_CHOICE_FACETS = (*RELATION_FILTERS, "evidence")
+MULTIPLE_CHOICE_FACETS = (*RELATION_FILTERS, "evidence", "promising")
+# The one option of the promising filter, as the address carries it.
+PROMISING = "1"
 # The filters that depend only on a practice's city.
 PLACE_FILTERS = ("coalition", "country", "city")
 
@@ -48,6 +60,11 @@ class PracticeFilter(django_filters.FilterSet):
         label=_("Evidence level"),
         method="filter_evidence",
         choices=[(str(level.value), level.label) for level in EvidenceLevel],
+    )
+    promising = django_filters.MultipleChoiceFilter(
+        label=_("Promising practices"),
+        method="filter_promising",
+        choices=[("1", _("Promising practices only"))],
     )
     year_from = django_filters.NumberFilter(
         label=_("Started in or after"),
@@ -104,6 +121,9 @@ class PracticeFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(evidence_level__in=[int(level) for level in value])
+
+    def filter_promising(self, queryset, name, value):
+        return queryset.filter(is_promising=True) if value else queryset
 
     def filter_language(self, queryset, name, value):
         # Its own language or any of its translations.

@@ -77,6 +77,8 @@ def entry_conditions(filterset):
             conditions[name] = Q(available_languages__contains=f",{value},")
         elif name == "evidence":
             conditions[name] = Q(evidence_level__in=[int(level) for level in value])
+        elif name == "promising":
+            conditions[name] = Q(is_promising=True)
         else:
             conditions[name] = Q(**{filterset.filters[name].field_name: value})
     return conditions
@@ -105,7 +107,14 @@ def summarise(filterset, text, sort, number):
             for condition in conditions.values()
         )
         candidates = candidates.alias(failures=failures).filter(failures__lte=1)
-    columns = ["practice_id", "city_id", "available_languages", "published_at", "evidence_level"]
+    columns = [
+        "practice_id",
+        "city_id",
+        "available_languages",
+        "published_at",
+        "evidence_level",
+        "is_promising",
+    ]
     annotations = {}
     if sort == "relevance":
         annotations["rank"] = SearchRank(F("rank_vector"), text_query(text))
@@ -139,6 +148,10 @@ def summarise(filterset, text, sort, number):
         f"SELECT 'evidence', m.evidence_level::text, count(*) FROM m "
         f"WHERE m.evidence_level IS NOT NULL AND {flags_except({'evidence'})} "
         f"GROUP BY m.evidence_level"
+    )
+    parts.append(
+        f"SELECT 'promising', '1', count(*) FROM m "
+        f"WHERE m.is_promising AND {flags_except({'promising'})}"
     )
     parts.append(f"SELECT 'total', NULL, count(*) FROM m WHERE {flags_except(set())}")
     parts.append(

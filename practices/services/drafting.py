@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import active_officer_city
 from practices.models import TRANSLATED_FIELDS, TRANSLATION_LANGUAGES, Practice
+from practices.models.practice import RESERVED_SLUGS
 from practices.snapshots import apply_content, practice_content
 
 from .checks import lock_practice, record_change, refuse_stale, require_editable_by_officer
@@ -19,7 +20,10 @@ ERROR_TRANSLATION_LANGUAGE = _("Choose a language other than the one the practic
 def _unique_slug(title, practice_pk=None):
     base = slugify(title)[:120] or "practice"
     slug, number = base, 2
-    while Practice.objects.filter(slug=slug).exclude(pk=practice_pk).exists():
+    while (
+        slug in RESERVED_SLUGS
+        or Practice.objects.filter(slug=slug).exclude(pk=practice_pk).exists()
+    ):
         slug = f"{base}-{number}"
         number += 1
     return slug

@@ -61,6 +61,7 @@ PAGES = [
     ("city", lambda site: site.city.get_absolute_url()),
     ("coalition", lambda site: site.coalition.get_absolute_url()),
     ("evidence scale", lambda site: reverse("public:evidence")),
+    ("promising practices", lambda site: reverse("public:promising")),
 ]
 PAGE_NAMES = [name for name, _build in PAGES]
 URL_BUILDERS = dict(PAGES)
@@ -98,6 +99,8 @@ def site(make_practice, officer, other_city_officer, editor):
         evidence_level=3,
         proposed_evidence_level=3,
         evidence="Compared with two districts without interpreters: https://example.org/report",
+        is_promising=True,
+        promising_note="Cheap to start, and every town hall has residents who speak two languages.",
     )
     practice.refresh_from_db()
     elsewhere = PracticeFactory(city=other_city_officer.city_officer.city, themes=themes[:1])

@@ -496,6 +496,7 @@ RULES = {
     "": (("none",), everyone(200)),
     "practices/": (("none",), everyone(200)),
     "evidence/": (("none",), everyone(200)),
+    "practices/promising/": (("none",), everyone(200)),
     "practices/<slug:slug>/": (("practice_slug",), public_practice),
     "themes/": (("none",), everyone(200)),
     "themes/<slug:slug>/": (("theme_slug",), found_or_404),
@@ -625,6 +626,7 @@ POST_ROUTES = {
     "",
     "practices/",
     "evidence/",
+    "practices/promising/",
     "practices/<slug:slug>/",
     "themes/",
     "themes/<slug:slug>/",
@@ -1268,6 +1270,8 @@ def public_and_hidden(make_practice, officer, editor, other_city):
             themes=[shown_theme, hidden_theme],
             language="de",
             is_promising=True,
+            promising_note=f"{HIDDEN} {LEAK} reason",
+            evidence_level=5,
         )
     PracticeTranslation.objects.create(
         practice=hidden[Status.DRAFT], language="fr", title=f"{HIDDEN} {LEAK}", summary=LEAK
@@ -1338,6 +1342,10 @@ def test_nothing_unpublished_reaches_the_public(client, public_and_hidden, edito
         f"/practices/?city={lonely.slug}",
         f"/practices/?theme={hidden_theme.slug}",
         "/practices/?country=IS",
+        "/practices/?promising=1",
+        "/practices/?evidence=5&sort=evidence",
+        "/practices/promising/",
+        "/evidence/",
         "/sitemap.xml",
     ]
     signed_in = Client()
@@ -1381,7 +1389,11 @@ def test_nothing_unpublished_reaches_the_public(client, public_and_hidden, edito
     assert lonely.slug not in facets["city"] and "IS" not in facets["country"]
     assert lonely.coalition.slug not in facets["coalition"]
     assert "de" not in facets["language"] and "fr" not in facets["language"]
-    for url in pages[12:19]:
+    assert facets["promising"] == {} and facets["evidence"] == {}
+    assert client.get("/practices/promising/").context["page"].paginator.count == 0
+    levels = client.get("/evidence/").context["levels"]
+    assert [level["num_practices"] for level in levels] == [0, 0, 0, 0, 0]
+    for url in pages[12:21]:
         outcome = client.get(url).context["outcome"]
         assert outcome.total == 0, url
         assert outcome.suggestion is None or HIDDEN not in outcome.suggestion, url
