@@ -1,6 +1,6 @@
 """What the public pages read: published practices only, with what each page shows."""
 
-from django.db.models import BooleanField, Count, Prefetch, Q
+from django.db.models import BooleanField, Count, IntegerField, Prefetch, Q, Value
 from django.db.models.expressions import RawSQL
 
 from .models import Commitment, Practice, SearchEntry, Theme, evidence_scale
@@ -30,19 +30,49 @@ def related_practices(practice, theme_ids, limit=4):
             .select_related("city")
             .order_by("-shared", "-published_at", "pk")[:limit]
         )
-    # The entries' theme arrays, read newest first: a few rows each, whatever the total.
+    # The entries' theme arrays, read newest first: a few rows each, whatever the total. Those
+    # sharing all the themes, then those sharing any (which include the first again: twice as
+    # many are read), in one query.
     others = SearchEntry.objects.exclude(city_id=practice.city_id).order_by(
         "-published_at", "practice_id"
     )
-    ids = []
-    for operator in ("@>", "&&"):
+
+    def sharing(operator, tier, count):
         shares = RawSQL(f"theme_ids {operator} %s::bigint[]", [theme_ids], BooleanField())
-        found = others.filter(shares).exclude(practice_id__in=ids).values_list("practice_id")
-        ids += [pk for (pk,) in found[: limit - len(ids)]]
-        if len(ids) == limit:
-            break
+        found = others.filter(shares).annotate(tier=Value(tier, output_field=IntegerField()))
+        return found.values_list("tier", "published_at", "practice_id")[:count]
+
+    rows = sharing("@>", 0, limit).union(sharing("&&", 1, 2 * limit), all=True)
+
+    def newest_first(row):
+        tier, published_at, pk = row
+        return (tier, -(published_at.timestamp() if published_at else 0), pk)
+
+    ids = []
+    for _tier, _published_at, pk in sorted(rows, key=newest_first):
+        if pk not in ids:
+            ids.append(pk)
+    ids = ids[:limit]
     by_id = Practice.objects.published().select_related("city").in_bulk(ids)
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def transfers_of(practice):
+    """Return (inspired_by, inspired): the published practices this one adapted, and those
+    that adapted it, newest first — in one query over the links, both ways."""
+    published = Practice.Status.PUBLISHED
+    Link = Practice.inspired_by.through
+    links = Link.objects.filter(
+        Q(from_practice=practice, to_practice__status=published)
+        | Q(to_practice=practice, from_practice__status=published)
+    ).select_related("from_practice__city", "to_practice__city")
+    inspired_by = [link.to_practice for link in links if link.from_practice_id == practice.pk]
+    inspired = [link.from_practice for link in links if link.to_practice_id == practice.pk]
+
+    def newest_first(practices):
+        return sorted(practices, key=lambda other: (other.published_at, other.pk), reverse=True)
+
+    return newest_first(inspired_by), newest_first(inspired)
 
 
 def practice_page(slug):
@@ -81,7 +111,7 @@ def plan_of(coalition, *, city=None):
     if city is not None:
         served &= Q(practices__city=city)
     return list(
-        coalition.commitments.select_related("theme")
+        coalition.commitments.select_related("coalition", "theme")
         .annotate(num_practices=Count("practices", filter=served))
         .order_by("number")
     )

@@ -122,14 +122,15 @@ def practice_detail(request, slug):
     if practice is None:
         raise Http404
     themes = practice.themes.all()
+    inspired_by, inspired = selectors.transfers_of(practice)
     context = {
         "practice": practice,
         "themes": themes,
         "city_roles": practice.city_roles.all(),
         "target_groups": practice.target_groups.all(),
         "commitments": practice.commitments.all(),
-        "inspired_by": practice.inspired_by.published().select_related("city"),
-        "inspired": practice.inspired.published().select_related("city"),
+        "inspired_by": inspired_by,
+        "inspired": inspired,
         "related": selectors.related_practices(practice, [theme.pk for theme in themes]),
         "show_contact": request.user.is_authenticated,
         **readable_version(request, practice),

@@ -3,6 +3,7 @@ practice, the link to ask one, the conversations link on the dashboard, and plai
 clickable links."""
 
 from django import template
+from django.db.models import F
 from django.template.defaultfilters import linebreaks_filter, urlize
 from django.utils.safestring import mark_safe
 
@@ -24,20 +25,20 @@ def message_text(text):
 def public_questions(practice):
     """The questions under a practice: its city agreed, an editor approved; cities named, never
     persons; the messages up to the version the editor approved."""
-    conversations = list(Conversation.objects.published_for(practice).select_related("asking_city"))
-    if conversations:
-        versions = {each.pk: each.published_version for each in conversations}
-        shown = {each.pk: [] for each in conversations}
-        for message in (
-            Message.objects.filter(conversation__in=conversations)
-            .select_related("author_city")
-            .only("conversation_id", "body", "created_at", "version", "author_city__name")
-        ):
-            if message.version <= versions[message.conversation_id]:
-                shown[message.conversation_id].append(message)
-        for each in conversations:
-            each.shown_messages = shown[each.pk]
-    return {"conversations": conversations}
+    # One query: the messages, each with its conversation and the cities named.
+    messages = (
+        Message.objects.filter(
+            conversation__in=Conversation.objects.published_for(practice),
+            version__lte=F("conversation__published_version"),
+        )
+        .select_related("conversation__asking_city", "author_city")
+        .order_by("-conversation__last_message_at", "-conversation_id", "created_at", "pk")
+    )
+    conversations = {}
+    for message in messages:
+        conversation = conversations.setdefault(message.conversation_id, message.conversation)
+        conversation.__dict__.setdefault("shown_messages", []).append(message)
+    return {"conversations": list(conversations.values())}
 
 
 @register.inclusion_tag("exchange/ask_link.html", takes_context=True)

@@ -61,6 +61,11 @@ class Commitment(models.Model):
     def __str__(self):
         return f"{self.coalition} {self.number}. {self.title}"
 
+    @property
+    def search_slug(self):
+        """How the search's commitment filter names it: "eccar-7"."""
+        return f"{self.coalition.slug}-{self.number}"
+
 
 class CityRole(models.Model):
     """The role a city plays in a practice: rule-maker, employer, service provider…"""

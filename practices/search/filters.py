@@ -29,10 +29,16 @@ FACETS = [
     "city",
     "role",
     "target",
+    "commitment",
     "language",
 ]
 # Filter name → the many-to-many field of practices it matches through (several options each).
-RELATION_FILTERS = {"theme": "themes", "role": "city_roles", "target": "target_groups"}
+RELATION_FILTERS = {
+    "theme": "themes",
+    "role": "city_roles",
+    "target": "target_groups",
+    "commitment": "commitments",
+}
 # The filters whose options are ticked (several at once); the others are chosen from a list.
 MULTIPLE_CHOICE_FACETS = (*RELATION_FILTERS, "evidence", "promising")
 # The one option of the promising filter, as the address carries it.
@@ -56,6 +62,9 @@ class PracticeFilter(django_filters.FilterSet):
     city = django_filters.ChoiceFilter(label=_("City"), field_name="city__slug")
     role = django_filters.MultipleChoiceFilter(label=_("Role of the city"), method="filter_related")
     target = django_filters.MultipleChoiceFilter(label=_("Target groups"), method="filter_related")
+    commitment = django_filters.MultipleChoiceFilter(
+        label=_("Commitments of the plan of action"), method="filter_related"
+    )
     evidence = django_filters.MultipleChoiceFilter(
         label=_("Evidence level"),
         method="filter_evidence",
@@ -103,7 +112,7 @@ class PracticeFilter(django_filters.FilterSet):
         return queryset.matching(value)
 
     def selected_ids(self, name, value=None):
-        """Return the ids of the options chosen for a theme, role or target filter."""
+        """Return the ids of the options chosen for a theme, role, target or commitment filter."""
         value = set(value if value is not None else self.form.cleaned_data.get(name) or [])
         return [item["id"] for item in self.terms[name] if item["slug"] in value]
 

@@ -46,6 +46,7 @@ ENTRY_ARRAYS = {
     "theme": "theme_ids",
     "role": "role_ids",
     "target": "target_ids",
+    "commitment": "commitment_ids",
     "language": "languages",
 }
 

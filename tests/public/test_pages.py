@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from practices import services
 from practices.models import Practice, Theme
 from tests.cities.factories import CityFactory
 from tests.practices.factories import PracticeFactory
@@ -138,13 +139,40 @@ def test_inspiration_links_and_related_practices_are_published_only(
     assert "Original practice" in client.get(adapted.get_absolute_url()).content.decode()
 
 
-def test_practice_page_query_budget(client, make_practice, django_assert_max_num_queries):
+def test_practice_page_query_budget(
+    client, make_practice, other_city_officer, editor, django_assert_max_num_queries
+):
+    """Everything a practice page can show, within the budget: classifications, commitments,
+    transfers both ways, related practices and questions answered publicly."""
+    from exchange import services as exchange
+    from practices.models import Commitment
+
     practice = make_practice(Status.PUBLISHED)
+    practice.commitments.set(Commitment.objects.all()[:3])
     for number in range(6):
         other = make_practice(Status.PUBLISHED, title=f"Other {number}")
         other.inspired_by.set([practice])
+    practice.inspired_by.set([make_practice(Status.PUBLISHED, title="Source")])
+    elsewhere = PracticeFactory(city=other_city_officer.city_officer.city)
+    services.practice_submit(practice=elsewhere, actor=other_city_officer)
+    services.practice_approve(practice=elsewhere, actor=editor)
+    elsewhere.themes.set(practice.themes.all())  # a related practice in another city
+    for question in ("How many advisers?", "Who pays?"):
+        conversation = exchange.conversation_start(
+            practice=practice, actor=other_city_officer, body=question
+        )
+        officer = practice.city.officers.first().user
+        exchange.conversation_reply(conversation=conversation, actor=officer, body="Two.")
+        exchange.conversation_offer(conversation=conversation, actor=officer)
+        conversation.refresh_from_db()
+        exchange.conversation_approve_publication(
+            conversation=conversation, actor=editor, version=conversation.version
+        )
     with django_assert_max_num_queries(12):
-        assert client.get(practice.get_absolute_url()).status_code == 200
+        response = client.get(practice.get_absolute_url())
+    content = response.content.decode()
+    assert "How many advisers?" in content and "Who pays?" in content
+    assert response.context["related"] and len(response.context["inspired"]) == 6
 
 
 def test_home_shows_themes_with_counts_promising_latest_and_figures(client, public_and_hidden):
@@ -316,5 +344,61 @@ def test_practice_page_names_the_commitments_it_serves(
     with django_assert_max_num_queries(12):
         content = client.get(practice.get_absolute_url()).content.decode()
     served = re.search(r"Commitments of the plan of action</dt><dd>(.*?)</dd>", content).group(1)
-    assert re.findall(r"</a> (\d+)\. ", served) == ["2", "7"]
+    assert re.findall(r'\?commitment=eccar-(\d+)">ECCAR \d+\. ', served) == ["2", "7"]
     assert "Fair Access to Housing" in served
+
+
+def test_search_by_commitment_with_its_facet(client, make_practice, eccar_city):
+    from practices.models import Commitment
+
+    housing, victims = (
+        Commitment.objects.get(coalition__slug="eccar", number=number) for number in (7, 3)
+    )
+    both = make_practice(Status.PUBLISHED, city=eccar_city, title="Both points")
+    both.commitments.set([housing, victims])
+    make_practice(Status.PUBLISHED, city=eccar_city, title="Housing only").commitments.set(
+        [housing]
+    )
+    make_practice(Status.DRAFT, city=eccar_city, title="Hidden draft").commitments.set([victims])
+    url = reverse("public:practice_list")
+    response = client.get(url, {"commitment": "eccar-7"})
+    outcome = response.context["outcome"]
+    assert sorted(p.title for p in outcome.page.object_list) == ["Both points", "Housing only"]
+    facet = next(f for f in outcome.facets if f.name == "commitment")
+    options = {option["slug"]: (option["label"], option["count"]) for option in facet.options}
+    assert options == {
+        "eccar-3": (f"ECCAR 3. {victims.title}", 1),
+        "eccar-7": (f"ECCAR 7. {housing.title}", 2),
+    }
+    response = client.get(url, {"commitment": ["eccar-7", "eccar-3"], "q": "points"})
+    assert [p.title for p in response.context["outcome"].page.object_list] == ["Both points"]
+    # An unknown commitment is left out with a note, never an error.
+    response = client.get(url, {"commitment": "eccar-99"})
+    assert response.status_code == 200
+    assert "This part of the search was left out." in response.content.decode()
+
+
+def test_related_practices_share_all_themes_first_then_any_newest_first(
+    client, make_practice, other_city_officer, editor
+):
+    first, second, third = Theme.objects.order_by("pk")[:3]
+    practice = make_practice(Status.PUBLISHED, themes=[first, second])
+    made = []
+    for title, themes in [
+        ("Shares all, older", [first, second]),
+        ("Shares one, newer", [first]),
+        ("Shares all and more, newest", [first, second, third]),
+        ("Shares none", [third]),
+    ]:
+        other = PracticeFactory(city=other_city_officer.city_officer.city, title=title)
+        other.themes.set(themes)
+        services.practice_submit(practice=other, actor=other_city_officer)
+        services.practice_approve(practice=other, actor=editor)
+        made.append(other)
+    make_practice(Status.PUBLISHED, title="Same city", themes=[first, second])
+    related = client.get(practice.get_absolute_url()).context["related"]
+    assert [other.title for other in related] == [
+        "Shares all and more, newest",
+        "Shares all, older",
+        "Shares one, newer",
+    ]
