@@ -44,8 +44,11 @@ run: $(INSTALLED)
 	@echo "Serving on http://$(HOST):$(PORT)/ (editors: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C."
 	DEBUG=1 $(PYTHON) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs in one process per core (pytest-xdist), each test file whole in one of them, with
+# a database of its own. TEST_WORKERS=0 runs it in this process alone.
+TEST_WORKERS ?= auto
 test: $(INSTALLED)
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=10 $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

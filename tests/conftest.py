@@ -5,10 +5,19 @@ from django.test import Client
 
 from core.editors import EDITORS_GROUP
 from practices.models import Practice
+from tests import figures
 from tests.cities.factories import CityFactory, CityOfficerFactory, UserFactory
 from tests.practices.factories import PracticeFactory, bring_to
 
 Status = Practice.Status
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    lines = figures.recorded(config)
+    if lines:
+        terminalreporter.section("figures of this run")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True)

@@ -53,6 +53,7 @@ from practices.models import (
     Theme,
 )
 from practices.snapshots import practice_snapshot
+from tests import figures as run_figures
 from tests.cities.factories import CityFactory, CityOfficerFactory
 from tests.practices.factories import PracticeFactory
 
@@ -94,14 +95,10 @@ OPERATORS = ['"', "-", " or ", " OR ", "(", ")", "&", "|", "!", ":*", "\\", "'",
 
 
 def report(request, name, value, text):
-    """Show a figure in the terminal, whatever the output capture, and record it for JUnit."""
+    """Keep a figure for the end of the run (tests/figures.py), and record it for JUnit."""
     if hasattr(request.node, "user_properties"):
         request.node.user_properties.append((name, value))
-    plugins = request.config.pluginmanager
-    reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
-    if reporter is not None and capture is not None:
-        with capture.global_and_fixture_disabled():
-            reporter.write_line(f"\n{text}")
+    run_figures.record(request.config, text)
 
 
 def shown_total(response):

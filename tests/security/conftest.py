@@ -22,6 +22,7 @@ from practices.models import (
     PracticeImage,
     PracticeRevision,
 )
+from tests import figures as run_figures
 from tests.cities.factories import UserFactory
 from tests.practice_form import complete_form as shared_complete_form
 from tests.practices.factories import PracticeFactory
@@ -243,17 +244,20 @@ def fingerprint():
 
 # ---------------------------------------------------------------- the figures of a run
 
-_FIGURES = {}
+
+class Figures(dict):
+    """Figures set like a dict's items, kept for the end of the run (tests/figures.py)."""
+
+    def __init__(self, config):
+        super().__init__()
+        self.config = config
+
+    def __setitem__(self, name, value):
+        super().__setitem__(name, value)
+        run_figures.record(self.config, f"{name}: {value}")
 
 
 @pytest.fixture
-def figures():
+def figures(request):
     """Record a figure (e.g. how many cases a test checked); printed at the end of the run."""
-    return _FIGURES
-
-
-def pytest_terminal_summary(terminalreporter):
-    if _FIGURES:
-        terminalreporter.section("security test figures")
-        for name, value in _FIGURES.items():
-            terminalreporter.write_line(f"{name}: {value}")
+    return Figures(request.config)
