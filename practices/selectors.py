@@ -75,6 +75,30 @@ def transfers_of(practice):
     return newest_first(inspired_by), newest_first(inspired)
 
 
+def transfers_of_city(city):
+    """Return (adapted, adapted_by): links between a city's published practices and other
+    cities' — what it took from others, and who took from it — each as (its practice, the
+    other city's practice), in one query."""
+    published = Practice.Status.PUBLISHED
+    Link = Practice.inspired_by.through
+    links = (
+        Link.objects.filter(from_practice__status=published, to_practice__status=published)
+        .filter(
+            Q(from_practice__city=city) & ~Q(to_practice__city=city)
+            | Q(to_practice__city=city) & ~Q(from_practice__city=city)
+        )
+        .select_related("from_practice__city", "to_practice__city")
+        .order_by("-from_practice__published_at", "pk")
+    )
+    adapted, adapted_by = [], []
+    for link in links:
+        if link.from_practice.city_id == city.pk:
+            adapted.append((link.from_practice, link.to_practice))
+        else:
+            adapted_by.append((link.to_practice, link.from_practice))
+    return adapted, adapted_by
+
+
 def practice_page(slug):
     """Return the published practice of that slug with everything its page shows, or None."""
     return (

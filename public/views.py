@@ -253,9 +253,12 @@ def city_list(request):
 def city_detail(request, slug):
     city = get_object_or_404(City.objects.select_related("coalition"), slug=slug)
     count = published_counts()["city"].get(city.pk, 0)
+    adapted, adapted_by = selectors.transfers_of_city(city)
     context = {
         "city": city,
         "commitments": selectors.plan_of(city.coalition, city=city),
+        "adapted": adapted,
+        "adapted_by": adapted_by,
         **_listing(request, selectors.practices_of(city=city), count),
     }
     return render(request, "cities/city_detail.html", context)

@@ -41,6 +41,19 @@ def public_questions(practice):
     return {"conversations": list(conversations.values())}
 
 
+@register.inclusion_tag("exchange/city_answers.html")
+def city_answers(city):
+    """The questions a city answered that are shown under its practices: the practice, the
+    asking city, when — linked to the practice, where the exchange is read."""
+    conversations = (
+        Conversation.objects.filter(answering_city=city, practice__status="published")
+        .filter(public_state=Conversation.Public.PUBLISHED, state=Conversation.State.OPEN)
+        .select_related("practice", "asking_city")
+        .order_by("-last_message_at", "-pk")
+    )
+    return {"conversations": list(conversations)}
+
+
 @register.inclusion_tag("exchange/ask_link.html", takes_context=True)
 def ask_the_city(context, practice):
     """The way to ask the practice's city a question: for anyone but its own officers."""

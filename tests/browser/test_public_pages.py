@@ -106,6 +106,7 @@ def site(make_practice, officer, other_city_officer, editor):
     elsewhere = PracticeFactory(city=other_city_officer.city_officer.city, themes=themes[:1])
     services.practice_submit(practice=elsewhere, actor=other_city_officer)
     services.practice_approve(practice=elsewhere, actor=editor)
+    practice.inspired_by.set([elsewhere])  # a transfer, on the practice's and the city's pages
     make_practice(
         Status.PUBLISHED,
         title="Bureau de signalement des discriminations",

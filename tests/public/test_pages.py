@@ -402,3 +402,43 @@ def test_related_practices_share_all_themes_first_then_any_newest_first(
         "Shares all, older",
         "Shares one, newer",
     ]
+
+
+def test_city_page_shows_transfers_both_ways_and_the_questions_it_answered(
+    client, make_practice, other_city_officer, editor, django_assert_max_num_queries
+):
+    from exchange import services as exchange
+
+    ours = make_practice(Status.PUBLISHED, title="Our testing desk")
+    theirs = PracticeFactory(city=other_city_officer.city_officer.city, title="Their original")
+    services.practice_submit(practice=theirs, actor=other_city_officer)
+    services.practice_approve(practice=theirs, actor=editor)
+    copy = PracticeFactory(city=other_city_officer.city_officer.city, title="Their adaptation")
+    services.practice_submit(practice=copy, actor=other_city_officer)
+    services.practice_approve(practice=copy, actor=editor)
+    ours.inspired_by.set([theirs])
+    copy.inspired_by.set([ours])
+    draft = make_practice(Status.DRAFT, title="A draft adaptation")
+    draft.inspired_by.set([theirs])
+    # A question to the city, answered and shown; another kept private.
+    officer = ours.city.officers.first().user
+    for question, shown in (("How many testers?", True), ("What budget?", False)):
+        conversation = exchange.conversation_start(
+            practice=ours, actor=other_city_officer, body=question
+        )
+        exchange.conversation_reply(conversation=conversation, actor=officer, body="Ten.")
+        if shown:
+            exchange.conversation_offer(conversation=conversation, actor=officer)
+            conversation.refresh_from_db()
+            exchange.conversation_approve_publication(
+                conversation=conversation, actor=editor, version=conversation.version
+            )
+    with django_assert_max_num_queries(12):
+        content = client.get(ours.city.get_absolute_url()).content.decode()
+    adapted = re.search(r"What it adapted from other cities</h3>(.*?)</ul>", content, re.S)
+    assert "Our testing desk" in adapted.group(1) and "Their original" in adapted.group(1)
+    adapted_by = re.search(r"Who adapted its practices</h3>(.*?)</ul>", content, re.S)
+    assert "Their adaptation" in adapted_by.group(1)
+    assert "A draft adaptation" not in content
+    answers = re.search(r"Questions it answered for other cities</h2>(.*?)</ul>", content, re.S)
+    assert "How many testers?" in answers.group(1) and "What budget?" not in content
