@@ -99,6 +99,49 @@ def transfers_of_city(city):
     return adapted, adapted_by
 
 
+def transfers_of_coalition(coalition, limit=10):
+    """Return {"within": …, "across": …}: the adaptations between published practices whose two
+    cities are both in the coalition, and between one of its cities and a city of another
+    coalition — each with its total and its newest `limit` links as (adapting practice, adapted
+    practice). Three queries on PostgreSQL: the totals, the ids of both kinds, the links."""
+    published = Practice.Status.PUBLISHED
+    links = Practice.inspired_by.through.objects.filter(
+        from_practice__status=published, to_practice__status=published
+    )
+    adapting_in = Q(from_practice__city__coalition=coalition)
+    adapted_in = Q(to_practice__city__coalition=coalition)
+    kinds = {
+        "within": adapting_in & adapted_in,
+        "across": (adapting_in & ~adapted_in) | (~adapting_in & adapted_in),
+    }
+    totals = links.filter(adapting_in | adapted_in).aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in kinds.items()}
+    )
+
+    def newest(name, tier):
+        chosen = links.filter(kinds[name]).annotate(tier=Value(tier, output_field=IntegerField()))
+        return chosen.order_by("-from_practice__published_at", "-pk").values_list("tier", "pk")[
+            :limit
+        ]
+
+    if is_postgres():
+        chosen = list(newest("within", 0).union(newest("across", 1), all=True))
+    else:  # SQLite takes no LIMIT inside a UNION
+        chosen = [*newest("within", 0), *newest("across", 1)]
+    by_pk = links.select_related("from_practice__city", "to_practice__city").in_bulk(
+        [pk for _tier, pk in chosen]
+    )
+    found = {name: {"total": totals[name], "links": []} for name in kinds}
+    for tier, pk in chosen:
+        link = by_pk[pk]
+        found["within" if tier == 0 else "across"]["links"].append(
+            (link.from_practice, link.to_practice)
+        )
+    for kind in found.values():  # a union keeps no order of its own
+        kind["links"].sort(key=lambda pair: (pair[0].published_at, pair[0].pk), reverse=True)
+    return found
+
+
 def practice_page(slug):
     """Return the published practice of that slug with everything its page shows, or None."""
     return (

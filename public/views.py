@@ -274,6 +274,7 @@ def coalition_detail(request, slug):
         "coalition": coalition,
         "cities": cities,
         "commitments": selectors.plan_of(coalition),
+        "transfers": selectors.transfers_of_coalition(coalition),
         **_listing(request, selectors.practices_of(coalition=coalition), count),
     }
     return render(request, "cities/coalition_detail.html", context)

@@ -442,3 +442,28 @@ def test_city_page_shows_transfers_both_ways_and_the_questions_it_answered(
     assert "A draft adaptation" not in content
     answers = re.search(r"Questions it answered for other cities</h2>(.*?)</ul>", content, re.S)
     assert "How many testers?" in answers.group(1) and "What budget?" not in content
+
+
+def test_coalition_page_counts_adaptations_within_and_across(
+    client, make_practice, eccar_city, other_city_officer, editor, django_assert_max_num_queries
+):
+    ours = make_practice(Status.PUBLISHED, city=eccar_city, title="Ours")
+    neighbour = PracticeFactory(
+        city=CityFactory(coalition=eccar_city.coalition), title="Neighbour's", status="published"
+    )
+    abroad = PracticeFactory(
+        city=other_city_officer.city_officer.city, title="From abroad", status="published"
+    )
+    hidden = make_practice(Status.DRAFT, city=eccar_city, title="Hidden adaptation")
+    neighbour.inspired_by.set([ours])  # within ECCAR
+    ours.inspired_by.set([abroad])  # across coalitions
+    hidden.inspired_by.set([neighbour, abroad])  # unpublished: counted nowhere
+    with django_assert_max_num_queries(12):
+        content = client.get(reverse("public:coalition_detail", args=["eccar"])).content.decode()
+    assert "1 adaptation between its member cities" in content
+    assert "1 adaptation with cities of other coalitions" in content
+    assert "Hidden adaptation" not in content
+    within = re.search(r"between its member cities</h3>\s*<ul>(.*?)</ul>", content, re.S).group(1)
+    assert "Neighbour&#x27;s" in within and "Ours" in within
+    across = re.search(r"other coalitions</h3>\s*<ul>(.*?)</ul>", content, re.S).group(1)
+    assert "Ours" in across and "From abroad" in across
