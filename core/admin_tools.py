@@ -1,5 +1,6 @@
 import re
 
+from django import forms
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.contenttypes.views import shortcut
 from django.http import Http404
@@ -58,3 +59,20 @@ def view_on_site_for_editors(request, content_type_id, object_id):
     if not is_editor(request.user) or not CONTENT_TYPE_ID.fullmatch(content_type_id):
         raise Http404
     return shortcut(request, content_type_id, object_id)
+
+
+class DecisionForm(forms.Form):
+    """An editor's decision, naming the version of the object its page showed: the service
+    refuses a decision on another version, and a form that names none decides nothing."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @classmethod
+    def naming_version(cls, posted, version):
+        """The posted form, with all that was typed, naming `version`: the version the page
+        now shows, which the next decision is on."""
+        data = posted.copy()
+        data["version"] = version
+        form = cls(data)
+        form.is_valid()
+        return form

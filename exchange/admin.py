@@ -142,7 +142,7 @@ class ConversationAdmin(ReadOnlyForEditorsMixin, SafeSearchMixin, admin.ModelAdm
                 except services.StaleDecision as error:
                     # The typed reason stays; the form now carries the current version.
                     conversation.refresh_from_db()
-                    form = self._with_version(request.POST, conversation)
+                    form = EditorDecisionForm.naming_version(request.POST, conversation.version)
                     form.add_error(None, error.message)
                     status = 409
                 except services.ExchangeError as error:
@@ -153,7 +153,7 @@ class ConversationAdmin(ReadOnlyForEditorsMixin, SafeSearchMixin, admin.ModelAdm
                     self.message_user(request, _("Done."), messages.SUCCESS)
                     return HttpResponseRedirect(change_url)
             elif "version" in form.errors:
-                form = self._with_version(request.POST, conversation)
+                form = EditorDecisionForm.naming_version(request.POST, conversation.version)
                 form.add_error(None, ERROR_NO_VERSION)
         context = {
             **self.admin_site.each_context(request),
@@ -168,11 +168,3 @@ class ConversationAdmin(ReadOnlyForEditorsMixin, SafeSearchMixin, admin.ModelAdm
         return TemplateResponse(
             request, "admin/exchange/conversation/decide.html", context, status=status
         )
-
-    @staticmethod
-    def _with_version(posted, conversation):
-        data = posted.copy()
-        data["version"] = conversation.version
-        form = EditorDecisionForm(data)
-        form.is_valid()
-        return form

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_tools import DecisionForm
+
 from .models import MESSAGE_MAX_LENGTH, ConversationEvent
 
 
@@ -22,8 +24,7 @@ class QuestionForm(MessageForm):
         self.fields["body"].label = _("Your question")
 
 
-class EditorDecisionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+class EditorDecisionForm(DecisionForm):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,

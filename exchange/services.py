@@ -13,13 +13,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import active_officer_city
 from core.editors import is_editor
 from core.page_cache import public_content_changed
 from practices.models import Practice
+from practices.services.checks import moment_label
 
 from . import notifications
 from .models import (
@@ -249,21 +249,20 @@ def conversation_withdraw(*, conversation: Conversation, actor) -> Conversation:
     return conversation
 
 
-def _when(moment):
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
 def require_version_seen(conversation, seen):
     """Refuse an editor's decision on another version than the one their page showed, naming
     what changed since."""
     if seen is None or seen == conversation.version:
         return
     changes = [
-        str(CHANGED_MESSAGE % {"city": message.author_city.name, "when": _when(message.created_at)})
+        str(
+            CHANGED_MESSAGE
+            % {"city": message.author_city.name, "when": moment_label(message.created_at)}
+        )
         for message in conversation.messages.filter(version__gt=seen).select_related("author_city")
     ]
     changes += [
-        f"{event.get_action_display()} ({event.actor_name}, {_when(event.created_at)})"
+        f"{event.get_action_display()} ({event.actor_name}, {moment_label(event.created_at)})"
         for event in conversation.events.filter(version__gt=seen)
     ]
     if not changes:

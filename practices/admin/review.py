@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_tools import DecisionForm
 from core.editors import is_editor
 from practices import services
 from practices.models import NOTE_MAX_LENGTH
@@ -29,18 +30,8 @@ class ReviewAction(NamedTuple):
     message_required: bool
 
 
-class ReviewDecisionForm(forms.Form):
-    # The version of the practice (or of the proposed update) the page showed: a decision is
-    # on what the editor read, never on what was swapped in meanwhile.
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={
-            "required": ERROR_NO_VERSION,
-            "invalid": ERROR_NO_VERSION,
-            "min_value": ERROR_NO_VERSION,
-        },
-    )
+class ReviewDecisionForm(DecisionForm):
+    # The version (DecisionForm) is the practice's, or the proposed update's.
     message = forms.CharField(
         label=_("Message to the city"),
         required=False,
@@ -117,7 +108,7 @@ class ReviewActionsMixin:
         if request.method == "POST" and not form.is_valid() and "version" in form.errors:
             # Nothing decided; the page shows the current version and now names it, so the
             # editor reads it and decides again with what they typed.
-            form = self._naming_current_version(request.POST, obj)
+            form = ReviewDecisionForm.naming_version(request.POST, obj.version)
             form.add_error(None, ERROR_NO_VERSION)
         elif request.method == "POST" and form.is_valid():
             try:
@@ -135,7 +126,7 @@ class ReviewActionsMixin:
                 # The typed message stays; the page now shows, and the form names, the
                 # current version.
                 obj.refresh_from_db()
-                form = self._naming_current_version(request.POST, obj)
+                form = ReviewDecisionForm.naming_version(request.POST, obj.version)
                 status, stale = 409, error.message
             except services.WorkflowError as error:
                 for field, field_error in error.field_errors.items():
@@ -162,14 +153,6 @@ class ReviewActionsMixin:
         return TemplateResponse(
             request, "admin/practices/practice/review.html", context, status=status
         )
-
-    @staticmethod
-    def _naming_current_version(posted, obj):
-        data = posted.copy()
-        data["version"] = obj.version
-        form = ReviewDecisionForm(data)
-        form.is_valid()
-        return form
 
     def _changed_since(self, obj, seen):
         """Say what changed since the version the change page showed (its link names it)."""

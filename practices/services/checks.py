@@ -135,7 +135,7 @@ def move(practice, *, actor, to_status, message="", note="", at=None, actor_name
 
 def refuse_stale(changes, status_label):
     """Refuse a save made from a page opened before the changes listed."""
-    descriptions = [f"{change.actor_name}, {_when(change.created_at)}" for change in changes]
+    descriptions = [f"{change.actor_name}, {moment_label(change.created_at)}" for change in changes]
     descriptions.append(ERROR_STALE_STATUS % {"status": status_label})
     raise StaleEdit(ERROR_STALE % {"changes": "; ".join(str(item) for item in descriptions)})
 
@@ -159,7 +159,7 @@ def require_version_seen(current, seen, changes, status_label):
     if seen is None or seen == current:
         return
     descriptions = [
-        f"{change.actor_name}, {_when(change.created_at)}: {_labels(change.changed_fields)}"
+        f"{change.actor_name}, {moment_label(change.created_at)}: {_labels(change.changed_fields)}"
         for change in changes.filter(version__gt=seen)
     ]
     descriptions.append(ERROR_STALE_STATUS % {"status": status_label})
@@ -185,7 +185,8 @@ def field_label(name):
         return name
 
 
-def _when(moment):
+def moment_label(moment):
+    """A moment as messages name it: local time, in the reader's format."""
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
