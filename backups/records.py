@@ -49,6 +49,8 @@ KINDS = [
     "conversation_messages",
     "conversation_events",
     "conversation_reads",
+    "adaptations",
+    "adaptation_events",
 ]
 # The exchange between cities (an optional app on top: its models are looked up by name).
 EXCHANGE_KINDS = {
@@ -56,6 +58,8 @@ EXCHANGE_KINDS = {
     "conversation_messages": "Message",
     "conversation_events": "ConversationEvent",
     "conversation_reads": "ConversationRead",
+    "adaptations": "Adaptation",
+    "adaptation_events": "AdaptationEvent",
 }
 
 
@@ -320,6 +324,17 @@ def exchange_references():
             "actor": _username_path("actor"),
         },
         "conversation_reads": {"conversation": "conversation_id", "city": "city__slug"},
+        "adaptations": {
+            "original": "original__slug",
+            "city": "city__slug",
+            "own_practice": "own_practice__slug",
+            "public_own_practice": "public_own_practice__slug",
+            "recorded_by": _username_path("recorded_by"),
+        },
+        "adaptation_events": {
+            "adaptation": "adaptation_id",
+            "actor": _username_path("actor"),
+        },
     }
 
 

@@ -24,6 +24,7 @@ from core.page_cache import public_content_changed
 from practices.models import CityRole, Commitment, Practice, TargetGroup, Theme
 from practices.search.index import refresh_languages, refresh_search_extra
 from practices.search.options import forget_filter_options
+from practices.services.adaptations import refresh_adapted_in
 
 
 @dataclass
@@ -116,6 +117,7 @@ class Restore:
         """Recompute the denormalised search data, continue the id sequences, forget caches."""
         refresh_search_extra(Practice.objects.all())
         refresh_languages(list(Practice.objects.values_list("pk", flat=True)))
+        refresh_adapted_in()
         reset_sequences(
             [
                 Group,

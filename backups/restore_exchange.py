@@ -1,4 +1,5 @@
-"""Restoring the conversations between cities, their messages, decisions and read marks.
+"""Restoring the conversations between cities, their messages, decisions and read marks, and
+the records of adaptations with their reviews.
 
 See docs/backup-format.md.
 """
@@ -27,6 +28,7 @@ def restore_exchange(data, *, city_ids, user_ids):
     references = exchange_references()
     practice_ids = {record["slug"]: record["id"] for record in data["practices"]}
     conversation_ids = {record["id"]: record["id"] for record in data["conversations"]}
+    adaptation_ids = {record["id"]: record["id"] for record in data["adaptations"]}
     resolvers = {
         "practice": practice_ids,
         "asking_city": city_ids,
@@ -38,6 +40,11 @@ def restore_exchange(data, *, city_ids, user_ids):
         "author": user_ids,
         "actor": user_ids,
         "conversation": conversation_ids,
+        "original": practice_ids,
+        "own_practice": practice_ids,
+        "public_own_practice": practice_ids,
+        "recorded_by": user_ids,
+        "adaptation": adaptation_ids,
     }
     for kind, model in models_by_kind.items():
         objects = []

@@ -6,6 +6,8 @@ data/practices.json: the demo practices — their content fields, city, classifi
 state they reached and the editor's message on the way, and the practices that inspired them.
 data/conversations.json: questions cities asked each other about those practices, the answers,
 and whether the answering city's agreement and an editor's approval show one publicly.
+data/adaptations.json: cities' records that they adapted another city's practice, each in the
+state its review reached (approved ones shown on the practices' pages).
 
 Everything is looked up by name or slug first, so loading again adds only what is missing.
 """
@@ -32,6 +34,7 @@ from practices.models import (
     TargetGroup,
     Theme,
 )
+from practices.services.adaptations import refresh_adapted_in
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 Status = Practice.Status
@@ -68,6 +71,8 @@ def load_demo(with_accounts):
         accounts = create_accounts() if with_accounts else {}
         practices_created = load_practices(accounts)
         load_conversations(accounts)
+        load_adaptations(accounts)
+        refresh_adapted_in()
     return cities_created, accounts, practices_created
 
 
@@ -259,6 +264,72 @@ def load_conversations(accounts):
             conversation=conversation,
             city=cities[entry["messages"][-1]["city"]],
             last_read_at=moment,
+        )
+        created += 1
+    return created
+
+
+# The events that lead an adaptation record to each state, with who acts.
+ADAPTATION_HISTORIES = {
+    "submitted": [("submitted", "officer")],
+    "changes_requested": [("submitted", "officer"), ("changes_requested", "editor")],
+    "approved": [("submitted", "officer"), ("approved", "editor")],
+}
+
+
+def load_adaptations(accounts):
+    """Write the demo adaptation records in the state their review reached, with no e-mail
+    (the exchange's models looked up by name, as for the conversations)."""
+    if not apps.is_installed("exchange"):
+        return 0
+    Adaptation = apps.get_model("exchange", "Adaptation")
+    Event = apps.get_model("exchange", "AdaptationEvent")
+    with open(DATA_DIR / "adaptations.json", encoding="utf-8") as handle:
+        entries = json.load(handle)
+    cities = {city.name: city for city in City.objects.all()}
+    practices = {
+        practice.slug: practice
+        for practice in Practice.objects.filter(
+            slug__in=[e["original"] for e in entries] + [e["own_practice"] for e in entries]
+        )
+    }
+    created = 0
+    for entry in entries:
+        original, city = practices[entry["original"]], cities[entry["city"]]
+        if Adaptation.objects.filter(original=original, city=city).exists():
+            continue
+        fields = {name: entry[name] for name in ("started_in", "progress", "what_changed")}
+        fields["outcome"] = entry["outcome"]
+        own = practices.get(entry["own_practice"])
+        recorded = datetime.fromisoformat(entry["recorded"])
+        approved = entry["status"] == "approved"
+        adaptation = Adaptation.objects.create(
+            original=original,
+            city=city,
+            own_practice=own,
+            recorded_by=accounts.get(city.pk),
+            status=entry["status"],
+            public_version=fields if approved else None,
+            public_own_practice=own if approved else None,
+            submitted_at=recorded,
+            approved_at=recorded + timedelta(days=3) if approved else None,
+            **fields,
+        )
+        moment = recorded
+        for version, (action, role) in enumerate(ADAPTATION_HISTORIES[entry["status"]], 2):
+            actor = accounts.get("editor") if role == "editor" else accounts.get(city.pk)
+            event = Event.objects.create(
+                adaptation=adaptation,
+                actor=actor,
+                actor_name=str(actor) if actor else "Demo",
+                action=action,
+                message=entry.get("editor_message", "") if role == "editor" else "",
+                version=version,
+            )
+            Event.objects.filter(pk=event.pk).update(created_at=moment)
+            moment += timedelta(days=3)
+        Adaptation.objects.filter(pk=adaptation.pk).update(
+            created_at=recorded, version=len(ADAPTATION_HISTORIES[entry["status"]]) + 1
         )
         created += 1
     return created

@@ -4,4 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 class ExchangeConfig(AppConfig):
     name = "exchange"
-    verbose_name = _("Questions between cities")
+    verbose_name = _("Exchange between cities")
+
+    def ready(self):
+        from .signals import connect_receivers
+
+        connect_receivers()

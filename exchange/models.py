@@ -2,6 +2,7 @@
 city's read marks, and the record of every decision about them."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
@@ -54,7 +55,7 @@ class ConversationQuerySet(models.QuerySet):
 
 class Conversation(models.Model):
     """A question one city asks another about one of its published practices, and the
-    answers. Changed only through exchange/services.py."""
+    answers. Changed only through exchange/services/."""
 
     class State(models.TextChoices):
         OPEN = "open", _("Open")
@@ -222,6 +223,182 @@ class ConversationEvent(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("decision about a conversation")
         verbose_name_plural = _("decisions about conversations")
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.actor_name}"
+
+
+# What an adaptation's public version holds, as approved by an editor.
+# (The own practice it approved is a column of its own, `public_own_practice`, to be joined.)
+ADAPTATION_PUBLIC_FIELDS = ["started_in", "progress", "what_changed", "outcome"]
+
+
+class AdaptationQuerySet(models.QuerySet):
+    def for_city(self, city):
+        """Return the adaptations a city recorded, in any state."""
+        return self.filter(city=city)
+
+    def visible_to(self, user):
+        """Return the adaptations an active officer's city recorded (none for others)."""
+        city = active_officer_city(user)
+        return self.none() if city is None else self.for_city(city)
+
+    def shown(self):
+        """Return the adaptations with an approved public version, of a published practice."""
+        return self.filter(public_version__isnull=False, original__status="published")
+
+    def awaiting_review(self):
+        """Return the adaptations submitted for an editor's decision, oldest first."""
+        return self.filter(status=Adaptation.Status.SUBMITTED).order_by("submitted_at", "pk")
+
+
+class Adaptation(models.Model):
+    """A city's record that it took up another city's published practice: when, what it
+    changed, how far it got and what happened. Reviewed by the editors like a practice; the
+    version they approved (`public_version`) is what the public sees, so an edit of a shown
+    adaptation replaces it only once approved. Changed only through exchange/services/."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class Progress(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RUNNING = "running", _("Running")
+        ENDED = "ended", _("Ended")
+
+    original = models.ForeignKey(
+        "practices.Practice",
+        verbose_name=_("adapted practice"),
+        on_delete=models.PROTECT,
+        related_name="adaptations",
+    )
+    city = models.ForeignKey(
+        "cities.City",
+        verbose_name=_("adapting city"),
+        on_delete=models.PROTECT,
+        related_name="adaptations",
+    )
+    started_in = models.PositiveSmallIntegerField(
+        _("year it started"),
+        validators=[MinValueValidator(1950), MaxValueValidator(2100)],
+        help_text=_("The year your city started (or plans to start) its version."),
+    )
+    progress = models.CharField(
+        _("status"), max_length=10, choices=Progress.choices, default=Progress.RUNNING
+    )
+    what_changed = models.TextField(
+        _("what you changed"),
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("What your city did differently from the original, and why."),
+    )
+    outcome = models.TextField(
+        _("what happened"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Results so far, difficulties, what another city should know."),
+    )
+    own_practice = models.ForeignKey(
+        "practices.Practice",
+        verbose_name=_("your own practice on the portal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adapted_from_records",
+        help_text=_("If your city's version is written up on the portal too."),
+    )
+    public_own_practice = models.ForeignKey(
+        "practices.Practice",
+        verbose_name=_("own practice shown"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("review"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    # The fields of ADAPTATION_PUBLIC_FIELDS as an editor approved them; None until then.
+    public_version = models.JSONField(_("public version"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Raised by every change, so a decision made on an older page is caught.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    objects = AdaptationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("adaptation")
+        verbose_name_plural = _("adaptations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["original", "city"], name="one_adaptation_per_city_and_practice"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.city} ← {self.original}"
+
+    @property
+    def is_editable(self):
+        return self.status in (
+            self.Status.DRAFT,
+            self.Status.CHANGES_REQUESTED,
+            self.Status.APPROVED,
+            self.Status.REJECTED,
+        )
+
+    def public_progress_label(self):
+        if not self.public_version:
+            return ""
+        return self.Progress(self.public_version["progress"]).label
+
+
+class AdaptationEvent(models.Model):
+    """Who did what to an adaptation, with the editors' feedback. Append-only."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        APPROVED = "approved", _("Approved")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        REJECTED = "rejected", _("Rejected")
+
+    adaptation = models.ForeignKey(
+        Adaptation,
+        verbose_name=_("adaptation"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("by"), max_length=150)
+    action = models.CharField(_("decision"), max_length=20, choices=Action.choices)
+    message = models.TextField(_("message"), blank=True, max_length=NOTE_MAX_LENGTH)
+    version = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("review of an adaptation")
+        verbose_name_plural = _("reviews of adaptations")
 
     def __str__(self):
         return f"{self.get_action_display()} — {self.actor_name}"

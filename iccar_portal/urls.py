@@ -41,6 +41,8 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("members.account_urls")),
     path("members/conversations/", include("exchange.urls")),
+    path("members/adaptations/", include("exchange.adaptation_urls")),
+    path("transfers/", include("exchange.transfer_urls")),
     path("members/", include("members.urls")),
     path("", include("public.urls")),
     prefix_default_language=False,

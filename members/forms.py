@@ -20,11 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import CityOfficer
 from core.after_response import after_response
 from practices import uploads
+from practices.forms import TransferabilityFieldsMixin
 from practices.models import (
     CONTACT_FIELDS,
     DETAIL_FIELDS,
     NOTE_MAX_LENGTH,
     SECTIONS,
+    TRANSFERABILITY_FIELDS,
     TRANSLATED_FIELDS,
     Commitment,
     Practice,
@@ -49,6 +51,8 @@ OFFICER_FIELDS = [
     "links",
     "proposed_evidence_level",
     "evidence",
+    *TRANSFERABILITY_FIELDS,
+    "inspired_by",
     "image_alt",
     *CONTACT_FIELDS,
 ]
@@ -80,7 +84,62 @@ HELP_FOR_OFFICERS = {
 }
 
 
-class PracticeForm(forms.ModelForm):
+# At most this many practices named as inspiration: a bound on what one form looks up.
+MAX_INSPIRATIONS = 10
+
+
+class InspirationField(forms.Field):
+    """The published practices of other cities that this one adapted, named by their public
+    addresses (or the last part of them), one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+    default_error_messages = {
+        "too_many": _("Name %(limit)s practices at most."),
+        "unknown": _(
+            "Not a published practice of the portal: %(lines)s. Copy the address of its page."
+        ),
+        "own_city": _("A practice of your own city cannot be its inspiration: %(titles)s."),
+    }
+
+    def __init__(self, *, city, **kwargs):
+        self.city = city
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            return value
+        items = list(value or [])
+        ids = [item for item in items if isinstance(item, int)]
+        slugs = dict(Practice.objects.filter(pk__in=ids).values_list("pk", "slug")) if ids else {}
+        lines = [slugs.get(item, "") if isinstance(item, int) else item.slug for item in items]
+        return "\n".join(line for line in lines if line)
+
+    def to_python(self, value):
+        lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
+        if len(lines) > MAX_INSPIRATIONS:
+            raise forms.ValidationError(
+                self.error_messages["too_many"], params={"limit": MAX_INSPIRATIONS}
+            )
+        slugs = {line: urlsplit(line).path.rstrip("/").rsplit("/", 1)[-1] for line in lines}
+        found = Practice.objects.published().in_bulk(set(slugs.values()), field_name="slug")
+        unknown = [line for line, slug in slugs.items() if slug not in found]
+        if unknown:
+            raise forms.ValidationError(
+                self.error_messages["unknown"], params={"lines": ", ".join(unknown)}
+            )
+        practices = list({slug: found[slug] for slug in slugs.values()}.values())
+        own = [practice.title for practice in practices if practice.city_id == self.city.pk]
+        if own:
+            raise forms.ValidationError(
+                self.error_messages["own_city"], params={"titles": ", ".join(own)}
+            )
+        return practices
+
+    def has_changed(self, initial, data):
+        return self.prepare_value(initial) != self.prepare_value(data)
+
+
+class PracticeForm(TransferabilityFieldsMixin, forms.ModelForm):
     """The officer's write-up of a practice, with the version it was opened on (and, for an
     update of a published practice, the public version it started from)."""
 
@@ -120,6 +179,16 @@ class PracticeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, text in HELP_FOR_OFFICERS.items():
             self.fields[name].help_text = text
+        self.fields["inspired_by"] = InspirationField(
+            city=city,
+            label=_("Adapted from"),
+            required=False,
+            help_text=_(
+                "If your practice adapts other cities' practices on this portal, paste the "
+                "address of each one's page, one per line (%(limit)s at most)."
+            )
+            % {"limit": MAX_INSPIRATIONS},
+        )
         # Commitments of the city's own coalition only.
         self.fields["commitments"].queryset = Commitment.objects.filter(
             coalition_id=city.coalition_id

@@ -3,6 +3,8 @@
 from django.db.models import BooleanField, Count, IntegerField, Prefetch, Q, Value
 from django.db.models.expressions import RawSQL
 
+from cities.models import City
+
 from .models import Commitment, Practice, SearchEntry, Theme, evidence_scale
 from .models.matching import is_postgres
 
@@ -40,21 +42,22 @@ def related_practices(practice, theme_ids, limit=4):
     def sharing(operator, tier, count):
         shares = RawSQL(f"theme_ids {operator} %s::bigint[]", [theme_ids], BooleanField())
         found = others.filter(shares).annotate(tier=Value(tier, output_field=IntegerField()))
-        return found.values_list("tier", "published_at", "practice_id")[:count]
+        # What the list shows comes with the ids: no second query for the practices.
+        return found.values_list(
+            "tier", "published_at", "practice_id", "title", "practice__slug", "city__name"
+        )[:count]
 
     rows = sharing("@>", 0, limit).union(sharing("&&", 1, 2 * limit), all=True)
 
     def newest_first(row):
-        tier, published_at, pk = row
+        tier, published_at, pk = row[:3]
         return (tier, -(published_at.timestamp() if published_at else 0), pk)
 
-    ids = []
-    for _tier, _published_at, pk in sorted(rows, key=newest_first):
-        if pk not in ids:
-            ids.append(pk)
-    ids = ids[:limit]
-    by_id = Practice.objects.published().select_related("city").in_bulk(ids)
-    return [by_id[pk] for pk in ids if pk in by_id]
+    found = {}
+    for _tier, _published_at, pk, title, slug, city_name in sorted(rows, key=newest_first):
+        if pk not in found:
+            found[pk] = Practice(pk=pk, title=title, slug=slug, city=City(name=city_name))
+    return list(found.values())[:limit]
 
 
 def transfers_of(practice):

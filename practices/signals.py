@@ -5,7 +5,8 @@ in PracticesConfig.ready(), so every process has them, whatever it imports first
 - the languages it can be read in follow its translations;
 - the cached filter options follow the names of themes, roles, target groups, cities and
   coalitions;
-- every cached public page is forgotten when anything the public sees changes.
+- every cached public page is forgotten when anything the public sees changes;
+- the count of cities that adapted a practice follows the published practices that name it.
 
 Writes that send no signal (queryset updates in the services, bulk loads, the restore) call the
 same functions themselves.
@@ -30,6 +31,7 @@ from .models import (
 from .models.matching import register_sqlite_fold
 from .search.index import refresh_languages, refresh_search_extra
 from .search.options import OPTION_MODELS, forget_filter_options
+from .services.adaptations import refresh_adapted_in
 
 # Everything the public pages show comes from these models and links.
 PUBLIC_MODELS = (
@@ -83,6 +85,32 @@ def names_changed(sender, instance, raw=False, created=False, **kwargs):
     refresh_search_extra(practices())
 
 
+def inspiration_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A practice's "inspired by" links changed: recount the practices it names (before a
+    clear, those it named; after it, none are left to name)."""
+    if action == "pre_clear":
+        if reverse:
+            instance._inspiring_before_clear = {instance.pk}
+        else:
+            instance._inspiring_before_clear = set(
+                sender.objects.filter(from_practice=instance).values_list(
+                    "to_practice_id", flat=True
+                )
+            )
+    elif action == "post_clear":
+        refresh_adapted_in(getattr(instance, "_inspiring_before_clear", set()))
+    elif action in {"post_add", "post_remove"}:
+        refresh_adapted_in({instance.pk} if reverse else pk_set)
+
+
+def practice_status_saved(sender, instance, raw=False, **kwargs):
+    """Only published practices count as adaptations: recount those this one names."""
+    if raw:
+        return
+    named = Practice.inspired_by.through.objects.filter(from_practice=instance)
+    refresh_adapted_in(set(named.values_list("to_practice_id", flat=True)))
+
+
 def translation_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh_languages([instance.practice_id])
@@ -95,6 +123,10 @@ def connect_receivers():
     m2m_changed.connect(
         practice_themes_changed, sender=Practice.themes.through, dispatch_uid="search-themes"
     )
+    m2m_changed.connect(
+        inspiration_changed, sender=Practice.inspired_by.through, dispatch_uid="adapted-in"
+    )
+    post_save.connect(practice_status_saved, sender=Practice, dispatch_uid="adapted-in-status")
     for model in (Theme, City, Coalition):
         post_save.connect(names_changed, sender=model, dispatch_uid=f"search-{model.__name__}")
     for signal, when in ((post_save, "save"), (post_delete, "delete")):

@@ -90,6 +90,9 @@ def active_filters(request, outcome):
     }
     labels["language"] = dict(Practice.Language.choices)
     form = outcome.filterset.form
+    for name, field in form.fields.items():
+        if name not in labels and getattr(field, "choices", None):
+            labels[name] = {str(value): label for value, label in field.choices}
     active = []
     for name, value in form.cleaned_data.items():
         if name == "sort" or value in (None, "", []):
@@ -122,15 +125,12 @@ def practice_detail(request, slug):
     if practice is None:
         raise Http404
     themes = practice.themes.all()
-    inspired_by, inspired = selectors.transfers_of(practice)
     context = {
         "practice": practice,
         "themes": themes,
         "city_roles": practice.city_roles.all(),
         "target_groups": practice.target_groups.all(),
         "commitments": practice.commitments.all(),
-        "inspired_by": inspired_by,
-        "inspired": inspired,
         "related": selectors.related_practices(practice, [theme.pk for theme in themes]),
         "show_contact": request.user.is_authenticated,
         **readable_version(request, practice),

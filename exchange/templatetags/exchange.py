@@ -8,7 +8,8 @@ from django.template.defaultfilters import linebreaks_filter, urlize
 from django.utils.safestring import mark_safe
 
 from cities.models import active_officer_city
-from exchange.models import Conversation, Message
+from exchange.models import Adaptation, Conversation, Message
+from exchange.selectors import adaptations_of
 
 register = template.Library()
 
@@ -66,3 +67,26 @@ def ask_the_city(context, practice):
 def conversations_link(city):
     """The dashboard's link to the conversations, with how many have a message unread."""
     return {"unread": Conversation.objects.unread_for(city).count()}
+
+
+@register.inclusion_tag("exchange/adaptations.html", takes_context=True)
+def adaptations(context, practice):
+    """The practice's "Adapted by" and "Adapted from", and, for officers of another city, the
+    way to record that their city adapted it."""
+    adapted_by, adapted_from = adaptations_of(practice)
+    request = context.get("request")
+    city = active_officer_city(request.user) if request is not None else None
+    return {
+        "practice": practice,
+        "adapted_by": adapted_by,
+        "adapted_from": adapted_from,
+        # Offered to every visitor but its own city's officers: the sign-in comes first.
+        "can_record": city is None or city.pk != practice.city_id,
+    }
+
+
+@register.inclusion_tag("exchange/adaptations_link.html")
+def adaptations_link(city):
+    """The dashboard's link to the city's adaptations, with how many await the city."""
+    waiting = Adaptation.objects.for_city(city).filter(status=Adaptation.Status.CHANGES_REQUESTED)
+    return {"changes_requested": waiting.count()}

@@ -284,8 +284,6 @@ def practice_preview(request, pk):
         "city_roles": roles,
         "target_groups": groups,
         "commitments": Commitment.objects.none(),
-        "inspired_by": practice.inspired_by.published(),
-        "inspired": practice.inspired.published(),
         "related": [],
         "show_contact": True,
         "is_preview": True,

@@ -10,11 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_tools import SafeSearchMixin
 from practices import services
 from practices.diffs import field_changes
+from practices.forms import TransferabilityFieldsMixin
 from practices.models import (
     CLASSIFICATION_FIELDS,
     CONTACT_FIELDS,
     DETAIL_FIELDS,
     SECTIONS,
+    TRANSFERABILITY_FIELDS,
     Practice,
     PracticeAttachment,
     PracticeImage,
@@ -145,7 +147,7 @@ class ReviewEventInline(admin.TabularInline):
         return False
 
 
-class PracticeAdminForm(forms.ModelForm):
+class PracticeAdminForm(TransferabilityFieldsMixin, forms.ModelForm):
     """The editors' form of a practice, refusing a save made from a page opened before someone
     else changed the practice (the same rule as the officers' forms)."""
 
@@ -198,7 +200,7 @@ class PracticeAdmin(ReviewActionsMixin, SafeSearchMixin, admin.ModelAdmin):
     search_fields = ["title", "city__name", "summary"]
     list_select_related = ["city", "city__coalition"]
     autocomplete_fields = ["city", "inspired_by"]
-    filter_horizontal = CLASSIFICATION_FIELDS
+    filter_horizontal = [name for name in CLASSIFICATION_FIELDS if name != "inspired_by"]
     readonly_fields = [
         "status",
         "created_at",
@@ -216,7 +218,7 @@ class PracticeAdmin(ReviewActionsMixin, SafeSearchMixin, admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "city", "language", "status"]}),
         (
             _("Classification"),
-            {"fields": [*CLASSIFICATION_FIELDS, "inspired_by"]},
+            {"fields": CLASSIFICATION_FIELDS},
         ),
         (
             _("The practice"),
@@ -233,6 +235,7 @@ class PracticeAdmin(ReviewActionsMixin, SafeSearchMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        (_("What it takes to transfer"), {"fields": TRANSFERABILITY_FIELDS}),
         (_("Contact person"), {"fields": CONTACT_FIELDS}),
         (_("Editors"), {"fields": ["evidence_level", "is_promising", "promising_note"]}),
         (

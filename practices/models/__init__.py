@@ -21,6 +21,15 @@ from .outbox import OutgoingEmail
 from .practice import Practice, PracticeQuerySet, practice_image_path
 from .revisions import PracticeRevision, RevisionQuerySet
 from .search_entry import SearchEntry
+from .transferability import (
+    TRANSFERABILITY_FIELDS,
+    CityPower,
+    PartnerKind,
+    PopulationBand,
+    SetupTime,
+    StaffNeeded,
+    YearlyCost,
+)
 from .translations import TRANSLATION_LANGUAGES, PracticeTranslation, practice_language_for
 
 __all__ = [
@@ -35,13 +44,17 @@ __all__ = [
     "SECTION_MAX_LENGTH",
     "SECTIONS",
     "SUBMISSION_REQUIRED_FIELDS",
+    "TRANSFERABILITY_FIELDS",
     "TRANSLATED_FIELDS",
     "TRANSLATION_LANGUAGES",
     "WRITE_UP_FIELDS",
+    "CityPower",
     "CityRole",
     "Commitment",
     "EvidenceLevel",
     "OutgoingEmail",
+    "PartnerKind",
+    "PopulationBand",
     "Practice",
     "PracticeAttachment",
     "PracticeChange",
@@ -52,8 +65,11 @@ __all__ = [
     "ReviewEvent",
     "RevisionQuerySet",
     "SearchEntry",
+    "SetupTime",
+    "StaffNeeded",
     "TargetGroup",
     "Theme",
+    "YearlyCost",
     "evidence_scale",
     "practice_attachment_path",
     "practice_image_path",

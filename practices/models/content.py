@@ -1,5 +1,7 @@
 """What a practice says, named once: every list of a practice's fields is built from these."""
 
+from .transferability import TRANSFERABILITY_FIELDS
+
 # The longest text a section may hold (about 3,000 words), and a shorter field (partners,
 # resources, links, messages): enough for any write-up, and a bound on what one officer can make
 # every page that shows or compares it carry.
@@ -32,9 +34,11 @@ CONTENT_FIELDS = [
     "image_alt",
     "proposed_evidence_level",
     "evidence",
+    *TRANSFERABILITY_FIELDS,
 ]
 # The classifications, by field name.
-CLASSIFICATION_FIELDS = ["themes", "commitments", "city_roles", "target_groups"]
+# (inspired_by: the other cities' practices this one adapted, reviewed with the practice.)
+CLASSIFICATION_FIELDS = ["themes", "commitments", "city_roles", "target_groups", "inspired_by"]
 # What a practice must have before it can be submitted, besides its classifications.
 SUBMISSION_REQUIRED_FIELDS = [*WRITE_UP_FIELDS, "start_year", "contact_name", "contact_email"]
 # The text the search matches (search_extra: the names of its city, country, coalition and

@@ -15,6 +15,15 @@ from .content import NOTE_MAX_LENGTH, SECTION_MAX_LENGTH
 from .evidence import EvidenceLevel
 from .matching import folded_condition, has_words, is_postgres
 from .search_entry import SearchEntry
+from .transferability import (
+    CityPower,
+    PartnerKind,
+    PopulationBand,
+    SetupTime,
+    StaffNeeded,
+    YearlyCost,
+    from_option_set,
+)
 
 
 class PracticeQuerySet(models.QuerySet):
@@ -239,6 +248,36 @@ class Practice(models.Model):
         blank=True,
         help_text=_("Describe the image for people who cannot see it. Required with an image."),
     )
+    yearly_cost = models.CharField(
+        _("yearly cost"),
+        max_length=10,
+        choices=YearlyCost.choices,
+        blank=True,
+        help_text=_("About how much the practice costs the city a year, besides existing means."),
+    )
+    staff_needed = models.CharField(
+        _("staff needed"), max_length=10, choices=StaffNeeded.choices, blank=True
+    )
+    setup_time = models.CharField(
+        _("time to set up"), max_length=10, choices=SetupTime.choices, blank=True
+    )
+    # Options of CityPower and PartnerKind, stored as ",schools,police," (see transferability).
+    city_powers = models.CharField(
+        _("powers the city needs"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("The competences a city must hold to run the practice."),
+    )
+    partner_kinds = models.CharField(
+        _("partners it relies on"), max_length=200, blank=True, default=""
+    )
+    population_band = models.CharField(
+        _("size of the city where it ran"),
+        max_length=10,
+        choices=PopulationBand.choices,
+        blank=True,
+    )
     proposed_evidence_level = models.PositiveSmallIntegerField(
         _("evidence level you propose"),
         choices=EvidenceLevel.choices,
@@ -274,6 +313,10 @@ class Practice(models.Model):
         blank=True,
         help_text=_("Editors only: shown with the highlight."),
     )
+    # How many other cities adapted the practice: their published adaptations and their
+    # published practices that name it as inspiration (kept by exchange.services and the
+    # practices' receivers; read by cards, the "adapted elsewhere" filter and its sort).
+    adapted_in = models.PositiveIntegerField(default=0, editable=False, db_index=True)
     inspired_by = models.ManyToManyField(
         "self",
         verbose_name=_("inspired by"),
@@ -349,6 +392,17 @@ class Practice(models.Model):
         """Return the web addresses to show as links: http and https only, never javascript:."""
         lines = [line.strip() for line in self.links.splitlines() if line.strip()]
         return [line for line in lines if line.lower().startswith(("https://", "http://"))]
+
+    def needed_powers(self):
+        return [CityPower(value) for value in from_option_set(self.city_powers)]
+
+    def partner_kind_list(self):
+        return [PartnerKind(value) for value in from_option_set(self.partner_kinds)]
+
+    @property
+    def has_conditions(self):
+        """Whether the structured conditions of transferability were filled."""
+        return bool(self.yearly_cost or self.population_band or self.city_powers)
 
     def partner_list(self):
         return [line.strip() for line in self.partners.splitlines() if line.strip()]

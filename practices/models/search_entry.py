@@ -41,6 +41,14 @@ class SearchEntry(models.Model):
     available_languages = models.CharField(max_length=60)
     evidence_level = models.PositiveSmallIntegerField(null=True)
     is_promising = models.BooleanField(default=False)
+    adapted_in = models.PositiveIntegerField(default=0)
+    # The structured conditions of transferability, as on the practice (migration 0013).
+    yearly_cost = models.CharField(max_length=10, default="")
+    staff_needed = models.CharField(max_length=10, default="")
+    setup_time = models.CharField(max_length=10, default="")
+    population_band = models.CharField(max_length=10, default="")
+    city_powers = models.CharField(max_length=200, default="")
+    partner_kinds = models.CharField(max_length=200, default="")
     # Title and the opening of the summary, for ranking; everything, for matching.
     rank_vector = SearchVectorField(null=True)
     search_vector = SearchVectorField(null=True)

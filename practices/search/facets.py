@@ -6,7 +6,16 @@ from django.db.models import Count, Q
 
 from practices.models import EvidenceLevel, Practice
 
-from .filters import FACETS, MULTIPLE_CHOICE_FACETS, PLACE_FILTERS, PROMISING, RELATION_FILTERS
+from .filters import (
+    FACETS,
+    FIELD_FACETS,
+    MULTIPLE_CHOICE_FACETS,
+    PLACE_FILTERS,
+    PROMISING,
+    RELATION_FILTERS,
+    field_facet_condition,
+    option_condition,
+)
 
 
 @dataclass
@@ -37,7 +46,39 @@ def facet_counts(filterset, base):
     promising = filterset.filtered_without(base, {"promising"}).filter(is_promising=True)
     promising_count = promising.order_by().count()
     counts["promising"] = {PROMISING: promising_count} if promising_count else {}
+    counts.update(_field_facet_counts(filterset, base))
     return {name: counts[name] for name in FACETS}
+
+
+def facet_options(filterset, name):
+    """Return the option values of a field facet, as the address carries them."""
+    return [value for value, _label in filterset.filters[name].extra["choices"]]
+
+
+def _field_facet_counts(filterset, base):
+    # Every option of every field facet in one query: each counted with the conditions of
+    # the other field facets in use (the other filters are applied to the rows).
+    data = filterset.form.cleaned_data
+    active = {
+        name: field_facet_condition(name, data[name]) for name in FIELD_FACETS if data.get(name)
+    }
+    queryset = filterset.filtered_without(base, set(FIELD_FACETS)).order_by()
+    aggregates, keys = {}, {}
+    for name in FIELD_FACETS:
+        others = Q()
+        for other, condition in active.items():
+            if other != name:
+                others &= condition
+        for index, option in enumerate(facet_options(filterset, name)):
+            alias = f"{name}_{index}"
+            keys[alias] = (name, option)
+            aggregates[alias] = Count("pk", filter=option_condition(name, option) & others)
+    counts = {name: {} for name in FIELD_FACETS}
+    for alias, n in queryset.aggregate(**aggregates).items():
+        name, option = keys[alias]
+        if n:
+            counts[name][option] = n
+    return counts
 
 
 def _evidence_facet_counts(filterset, base):
@@ -109,8 +150,8 @@ def build_facets(filterset, counts):
         field_ = filterset.form.fields[name]
         if name == "language":
             items = [{"slug": code, "label": label} for code, label in Practice.Language.choices]
-        elif name == "promising":
-            # The filter's one option: "Promising practices only".
+        elif name == "promising" or name in FIELD_FACETS:
+            # The filter's own options (for promising, its one: "Promising practices only").
             items = [{"slug": slug, "label": label} for slug, label in field_.choices]
         elif name == "evidence":
             items = [
@@ -155,4 +196,6 @@ def counts_from_summary(filterset, summary):
     counts["language"] = {code: n for code, n in summary.rows.get("language", []) if n}
     counts["evidence"] = {key: n for key, n in summary.rows.get("evidence", []) if key}
     counts["promising"] = {key: n for key, n in summary.rows.get("promising", []) if n}
+    for name in FIELD_FACETS:
+        counts[name] = {key: n for key, n in summary.rows.get(name, []) if key and n}
     return {name: counts[name] for name in FACETS}

@@ -2,10 +2,20 @@
 and which of them get counts (facets)."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import EvidenceLevel, Practice
+from practices.models import (
+    CityPower,
+    EvidenceLevel,
+    PartnerKind,
+    PopulationBand,
+    Practice,
+    SetupTime,
+    StaffNeeded,
+    YearlyCost,
+)
+from practices.models.transferability import budget_bands_within, similar_population_bands
 
 from .options import filter_options
 
@@ -17,6 +27,7 @@ SORT_CHOICES = [
     ("title", _("Title")),
     ("city", _("City")),
     ("evidence", _("Evidence level")),
+    ("adapted", _("Most adapted")),
 ]
 
 # The filters whose options get counts next to them, in the order the page shows them.
@@ -24,6 +35,7 @@ FACETS = [
     "theme",
     "evidence",
     "promising",
+    "adapted",
     "coalition",
     "country",
     "city",
@@ -31,6 +43,12 @@ FACETS = [
     "target",
     "commitment",
     "language",
+    "cost",
+    "staff",
+    "setup",
+    "population",
+    "needs",
+    "partner",
 ]
 # Filter name → the many-to-many field of practices it matches through (several options each).
 RELATION_FILTERS = {
@@ -39,12 +57,62 @@ RELATION_FILTERS = {
     "target": "target_groups",
     "commitment": "commitments",
 }
+# Filter name → the practice's field of one condition of transferability (one option each).
+CONDITION_FILTERS = {
+    "cost": "yearly_cost",
+    "staff": "staff_needed",
+    "setup": "setup_time",
+    "population": "population_band",
+}
+# Filter name → the practice's stored set of powers or partners (several options each).
+OPTION_SET_FILTERS = {"needs": "city_powers", "partner": "partner_kinds"}
+# The facets whose options and conditions are simple fields of the practice (and of its
+# search entry), counted together (facets.py, summary.py).
+FIELD_FACETS = ("adapted", *CONDITION_FILTERS, *OPTION_SET_FILTERS)
 # The filters whose options are ticked (several at once); the others are chosen from a list.
-MULTIPLE_CHOICE_FACETS = (*RELATION_FILTERS, "evidence", "promising")
+MULTIPLE_CHOICE_FACETS = (*RELATION_FILTERS, "evidence", "promising", *FIELD_FACETS)
+# A visitor's own city, for "what fits my city": not facets, they narrow the results.
+FIT_FILTERS = ("size", "budget", "powers")
 # The one option of the promising filter, as the address carries it.
 PROMISING = "1"
 # The filters that depend only on a practice's city.
 PLACE_FILTERS = ("coalition", "country", "city")
+
+
+def option_condition(name, option):
+    """Return the condition a practice (or its search entry) meets for one option of a field
+    facet."""
+    if name == "adapted":
+        return Q(adapted_in__gt=0)
+    if name in CONDITION_FILTERS:
+        return Q(**{CONDITION_FILTERS[name]: option})
+    return Q(**{f"{OPTION_SET_FILTERS[name]}__contains": f",{option},"})
+
+
+def field_facet_condition(name, options):
+    """Return the condition of a field facet with the options chosen: any of them."""
+    condition = Q()
+    for option in options:
+        condition |= option_condition(name, option)
+    return condition
+
+
+def fit_conditions(data):
+    """Return the conditions of "what fits my city" for the visitor's choices: a practice
+    with its conditions recorded, of a cost the budget covers, that ran in a city of a
+    similar size, needing no power the city lacks."""
+    conditions = []
+    if data.get("size"):
+        conditions.append(Q(population_band__in=similar_population_bands(data["size"])))
+    if data.get("budget"):
+        conditions.append(Q(yearly_cost__in=budget_bands_within(data["budget"])))
+    if data.get("powers"):
+        lacking = [power for power in CityPower.values if power not in data["powers"]]
+        condition = ~Q(yearly_cost="")
+        for power in lacking:
+            condition &= ~Q(city_powers__contains=f",{power},")
+        conditions.append(condition)
+    return conditions
 
 
 class PracticeFilter(django_filters.FilterSet):
@@ -74,6 +142,40 @@ class PracticeFilter(django_filters.FilterSet):
         label=_("Promising practices"),
         method="filter_promising",
         choices=[("1", _("Promising practices only"))],
+    )
+    adapted = django_filters.MultipleChoiceFilter(
+        label=_("Adapted elsewhere"),
+        method="filter_field_facet",
+        choices=[("1", _("Adapted by other cities"))],
+    )
+    cost = django_filters.MultipleChoiceFilter(
+        label=_("Yearly cost"), method="filter_field_facet", choices=YearlyCost.choices
+    )
+    staff = django_filters.MultipleChoiceFilter(
+        label=_("Staff needed"), method="filter_field_facet", choices=StaffNeeded.choices
+    )
+    setup = django_filters.MultipleChoiceFilter(
+        label=_("Time to set up"), method="filter_field_facet", choices=SetupTime.choices
+    )
+    population = django_filters.MultipleChoiceFilter(
+        label=_("Size of the city where it ran"),
+        method="filter_field_facet",
+        choices=PopulationBand.choices,
+    )
+    needs = django_filters.MultipleChoiceFilter(
+        label=_("Powers it needs"), method="filter_field_facet", choices=CityPower.choices
+    )
+    partner = django_filters.MultipleChoiceFilter(
+        label=_("Partners it relies on"), method="filter_field_facet", choices=PartnerKind.choices
+    )
+    size = django_filters.ChoiceFilter(
+        label=_("Size of your city"), method="filter_fits", choices=PopulationBand.choices
+    )
+    budget = django_filters.ChoiceFilter(
+        label=_("Your yearly budget for it"), method="filter_fits", choices=YearlyCost.choices
+    )
+    powers = django_filters.MultipleChoiceFilter(
+        label=_("Powers your city has"), method="filter_fits", choices=CityPower.choices
     )
     year_from = django_filters.NumberFilter(
         label=_("Started in or after"),
@@ -133,6 +235,14 @@ class PracticeFilter(django_filters.FilterSet):
 
     def filter_promising(self, queryset, name, value):
         return queryset.filter(is_promising=True) if value else queryset
+
+    def filter_field_facet(self, queryset, name, value):
+        return queryset.filter(field_facet_condition(name, value)) if value else queryset
+
+    def filter_fits(self, queryset, name, value):
+        for condition in fit_conditions({name: value}):
+            queryset = queryset.filter(condition)
+        return queryset
 
     def filter_language(self, queryset, name, value):
         # Its own language or any of its translations.

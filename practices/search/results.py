@@ -21,7 +21,7 @@ from practices.selectors import public_practices
 
 from .cards import show_in_visitors_language
 from .facets import build_facets, counts_from_summary, facet_counts
-from .filters import PracticeFilter
+from .filters import FIT_FILTERS, PracticeFilter
 from .highlighting import headline_html, highlight, with_headline
 from .suggestions import suggest
 from .summary import everything_published, newest_ids, summarise
@@ -40,6 +40,8 @@ class SearchOutcome:
     facets: list = field(default_factory=list)
     suggestion: str | None = None
     notes: list = field(default_factory=list)
+    # The visitor's city, for "what fits my city": {size, budget, powers} as chosen.
+    fits: dict = field(default_factory=dict)
 
 
 ORDERINGS = {
@@ -48,7 +50,25 @@ ORDERINGS = {
     "title": [Lower("title"), "pk"],
     "city": ["city__name", Lower("title"), "pk"],
     "evidence": [F("evidence_level").desc(nulls_last=True), "-published_at", "pk"],
+    "adapted": ["-adapted_in", "-published_at", "pk"],
 }
+
+
+def fit_notes(practice, fits):
+    """Return why a practice fits the visitor's city, one short note per condition met."""
+    notes = []
+    if fits.get("budget") and practice.yearly_cost:
+        notes.append(_("cost: %(band)s ✓") % {"band": practice.get_yearly_cost_display()})
+    if fits.get("size") and practice.population_band:
+        notes.append(
+            _("ran in a city of %(band)s ✓") % {"band": practice.get_population_band_display()}
+        )
+    if fits.get("powers"):
+        for power in practice.needed_powers():
+            notes.append(_("needs: %(power)s ✓") % {"power": power.label})
+        if not practice.city_powers:
+            notes.append(_("needs no particular power ✓"))
+    return notes
 
 
 def rank(queryset, text):
@@ -131,6 +151,9 @@ def run(params):
         else:
             practice.summary_html = highlight(practice.summary, text)
     show_in_visitors_language(page.object_list, text)
+    fits = {name: data[name] for name in FIT_FILTERS if data.get(name)}
+    for practice in page.object_list:
+        practice.fit_notes = fit_notes(practice, fits) if fits else []
     outcome = SearchOutcome(
         filterset=filterset,
         page=page,
@@ -138,6 +161,7 @@ def run(params):
         text=text,
         sort=sort,
         notes=notes,
+        fits=fits,
         # What the visitor typed stays in the box, even when it could not be used.
         typed_text=str(params.get("q", "")).replace("\x00", ""),
     )

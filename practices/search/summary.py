@@ -23,7 +23,16 @@ from core.pagination import PAGE_SIZE
 from practices.models import SearchEntry
 from practices.models.matching import text_query
 
-from .filters import FACETS, PLACE_FILTERS, RELATION_FILTERS, PracticeFilter
+from .filters import (
+    CONDITION_FILTERS,
+    FACETS,
+    FIELD_FACETS,
+    OPTION_SET_FILTERS,
+    PLACE_FILTERS,
+    RELATION_FILTERS,
+    PracticeFilter,
+    field_facet_condition,
+)
 
 
 @dataclass
@@ -38,6 +47,7 @@ UNFILTERED_ORDERINGS = {
     "title": [Lower("title"), "practice_id"],
     "city": ["city__name", Lower("title"), "practice_id"],
     "evidence": [F("evidence_level").desc(nulls_last=True), "-published_at", "practice_id"],
+    "adapted": ["-adapted_in", "-published_at", "practice_id"],
 }
 
 
@@ -57,6 +67,7 @@ SORT_SQL = {
     "title": "m.title_key, m.id",
     "city": "m.city_name, m.title_key, m.id",
     "evidence": "m.evidence_level DESC NULLS LAST, m.published_at DESC, m.id",
+    "adapted": "m.adapted_in DESC, m.published_at DESC, m.id",
 }
 
 
@@ -80,6 +91,8 @@ def entry_conditions(filterset):
             conditions[name] = Q(evidence_level__in=[int(level) for level in value])
         elif name == "promising":
             conditions[name] = Q(is_promising=True)
+        elif name in FIELD_FACETS:
+            conditions[name] = field_facet_condition(name, value)
         else:
             conditions[name] = Q(**{filterset.filters[name].field_name: value})
     return conditions
@@ -115,6 +128,9 @@ def summarise(filterset, text, sort, number):
         "published_at",
         "evidence_level",
         "is_promising",
+        "adapted_in",
+        *CONDITION_FILTERS.values(),
+        *OPTION_SET_FILTERS.values(),
     ]
     annotations = {}
     if sort == "relevance":
@@ -154,6 +170,21 @@ def summarise(filterset, text, sort, number):
         f"SELECT 'promising', '1', count(*) FROM m "
         f"WHERE m.is_promising AND {flags_except({'promising'})}"
     )
+    parts.append(
+        f"SELECT 'adapted', '1', count(*) FROM m "
+        f"WHERE m.adapted_in > 0 AND {flags_except({'adapted'})}"
+    )
+    for name, column in CONDITION_FILTERS.items():
+        parts.append(
+            f"SELECT '{name}', m.{column}, count(*) FROM m "
+            f"WHERE m.{column} <> '' AND {flags_except({name})} GROUP BY m.{column}"
+        )
+    for name, column in OPTION_SET_FILTERS.items():
+        parts.append(
+            f"SELECT '{name}', key, count(*) FROM (SELECT unnest(string_to_array("
+            f"btrim(m.{column}, ','), ',')) AS key FROM m "
+            f"WHERE m.{column} <> '' AND {flags_except({name})}) AS chosen GROUP BY key"
+        )
     parts.append(f"SELECT 'total', NULL, count(*) FROM m WHERE {flags_except(set())}")
     parts.append(
         f"(SELECT 'page', m.id::text, 0 FROM m WHERE {flags_except(set())} "

@@ -8,6 +8,7 @@ The functions live by area — drafting, workflow, revisions (proposed updates o
 practices), media — and are all importable from here.
 """
 
+from .adaptations import adapting_cities_wanted, refresh_adapted_in
 from .checks import missing_for_submission, missing_in
 from .drafting import (
     ERROR_TRANSLATION_LANGUAGE,
@@ -64,6 +65,8 @@ from .workflow import (
 )
 
 __all__ = [
+    "adapting_cities_wanted",
+    "refresh_adapted_in",
     "ALLOWED_TRANSITIONS",
     "ERROR_ALREADY_DECIDED",
     "ERROR_DECISION_STALE",

@@ -178,4 +178,36 @@ def registry(officer, editor, superuser, inactive_officer, other_city, make_prac
     exchange_services.conversation_close(
         conversation=closed, actor=editor, version=1, reason="Insults."
     )
+    # Liège adapted the published practice (approved, its own practice linked) and then
+    # proposed a new version that the editors sent back: both versions must survive.
+    adaptation = exchange_services.adaptation_create(
+        original=published,
+        actor=french_officer,
+        data={
+            "started_in": 2023,
+            "progress": "running",
+            "what_changed": "Nous avons testé les offres d'emploi aussi.",
+            "outcome": "",
+            "own_practice": liege,
+        },
+        submit=True,
+    )
+    exchange_services.adaptation_approve(
+        adaptation=adaptation, actor=editor, version=adaptation.version, reason="Bien."
+    )
+    adaptation.refresh_from_db()
+    adaptation = exchange_services.adaptation_save(
+        adaptation=adaptation,
+        actor=french_officer,
+        data={"progress": "ended", "outcome": "Deux agences ont changé leurs règles."},
+        version=adaptation.version,
+        submit=True,
+    )
+    exchange_services.adaptation_request_changes(
+        adaptation=adaptation, actor=editor, version=adaptation.version, reason="Des chiffres ?"
+    )
+    # A practice's own fields of transferability.
+    Practice.objects.filter(pk=rich.pk).update(
+        yearly_cost="low", city_powers=",housing,regulation,", population_band="medium"
+    )
     return {"rich": rich, "liege": liege, "conversation": shown, **practices}

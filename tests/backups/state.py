@@ -152,7 +152,14 @@ def registry_state():
             }
             for row in _values(model)
         ]
-    from exchange.models import Conversation, ConversationEvent, ConversationRead, Message
+    from exchange.models import (
+        Adaptation,
+        AdaptationEvent,
+        Conversation,
+        ConversationEvent,
+        ConversationRead,
+        Message,
+    )
 
     conversations = {
         "practice_id": practices,
@@ -164,8 +171,21 @@ def registry_state():
         "closed_by_id": usernames,
         "author_id": usernames,
         "actor_id": usernames,
+        "original_id": practices,
+        "own_practice_id": practices,
+        "public_own_practice_id": {**practices, None: None},
+        "recorded_by_id": usernames,
     }
-    for model in (Conversation, Message, ConversationEvent, ConversationRead):
+    conversations["own_practice_id"] = {**practices, None: None}
+    models = (
+        Conversation,
+        Message,
+        ConversationEvent,
+        ConversationRead,
+        Adaptation,
+        AdaptationEvent,
+    )
+    for model in models:
         state[model.__name__] = [
             {
                 key: conversations[key][value] if key in conversations else value
@@ -224,9 +244,10 @@ def referenced_names():
 def wipe(media_root, *, keep_files=False):
     """Delete the registry with plain deletes, and change the reference data the migrations
     loaded, as a fresh database with an older state of it would have."""
-    from exchange.models import Conversation
+    from exchange.models import Adaptation, Conversation
 
     Conversation.objects.all().delete()  # with its messages, decisions and read marks
+    Adaptation.objects.all().delete()  # with its events
     ReviewEvent.objects.all().delete()
     PracticeChange.objects.all().delete()
     Practice.objects.all().delete()

@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from backups.restore import Restore
+from exchange.models import Adaptation
 from practices.models import OutgoingEmail, Practice, ReviewEvent, Theme
 from tests.backups.state import (
     PASSWORD,
@@ -95,7 +96,11 @@ def test_round_trip_loses_nothing(
     assert "Evaluation report 2023" in html
     # The question shown under a practice is back, with its city named.
     shown = registry["conversation"].practice
-    assert "Comment avez-vous recruté" in client.get(shown.get_absolute_url()).content.decode()
+    shown_html = client.get(shown.get_absolute_url()).content.decode()
+    assert "Comment avez-vous recruté" in shown_html
+    # So is the adaptation of that practice, in the version the editors approved.
+    assert "Nous avons testé les offres" in shown_html and "Deux agences" not in shown_html
+    assert Adaptation.objects.get().status == "changes_requested"
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert client.get(archived.get_absolute_url()).status_code == 404
     assert client.login(username="officer", password=PASSWORD)

@@ -27,3 +27,24 @@ def published(practice, asker, answerer, editor, **texts):
     )
     conversation.refresh_from_db()
     return conversation
+
+
+ADAPTATION = {
+    "started_in": 2022,
+    "progress": "running",
+    "what_changed": "We tested job offers as well as flats.",
+    "outcome": "Two agencies changed their rules.",
+    "own_practice": None,
+}
+
+
+def adaptation(original, officer, *, submit=True, **fields):
+    """An adaptation recorded by the officer's city (submitted, unless told otherwise)."""
+    return services.adaptation_create(
+        original=original, actor=officer, data={**ADAPTATION, **fields}, submit=submit
+    )
+
+
+def approved_adaptation(original, officer, editor, **fields):
+    record = adaptation(original, officer, **fields)
+    return services.adaptation_approve(adaptation=record, actor=editor, version=record.version)

@@ -168,11 +168,22 @@ def test_practice_page_query_budget(
         exchange.conversation_approve_publication(
             conversation=conversation, actor=editor, version=conversation.version
         )
+    from tests.exchange.factories import approved_adaptation
+
+    approved_adaptation(
+        practice,
+        other_city_officer,
+        editor,
+        what_changed="Done with job offers",
+        own_practice=elsewhere,
+    )
     with django_assert_max_num_queries(12):
         response = client.get(practice.get_absolute_url())
     content = response.content.decode()
     assert "How many advisers?" in content and "Who pays?" in content
-    assert response.context["related"] and len(response.context["inspired"]) == 6
+    assert "Done with job offers" in content
+    assert response.context["related"]
+    assert all(f"Other {number}" in content for number in range(6)) and "Source" in content
 
 
 def test_home_shows_themes_with_counts_promising_latest_and_figures(client, public_and_hidden):

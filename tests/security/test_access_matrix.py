@@ -41,6 +41,7 @@ from practices.models import (
     Theme,
 )
 from tests.decisions import decide
+from tests.exchange.factories import ADAPTATION
 
 from .conftest import OTHER_CITY, ROLES, STATES, rolled_back
 from .html_checks import form_data
@@ -176,6 +177,43 @@ def exchange_conversation(route):
     return expect
 
 
+def adaptation_new(role, method, target):
+    """Recording that one's city adapted a practice: an officer of another city, about a
+    published one (an empty form is shown again, 200); a city that recorded it already is led
+    to its record (302). Their own city's practice: 403; unpublished: 404."""
+    if role in ("anonymous", "inactive"):
+        return LOGIN
+    if role in STAFF:
+        return 403
+    if target not in PUBLIC_STATES:
+        return 404
+    if role == "owner":
+        return 403
+    return 302 if target == Status.PUBLISHED else 200
+
+
+def exchange_adaptation(role, method, target):
+    """An adaptation record: city B's ("ba") and a third city's ("ca"), both of city A's
+    practice. Only the adapting city's officers reach theirs; anyone else gets 404."""
+    if role in ("anonymous", "inactive"):
+        return LOGIN
+    if role in STAFF:
+        return 403
+    if target == MISSING or not (role == "other_city" and target == "ba"):
+        return 404
+    return 200  # a GET, or an empty form shown again with its errors
+
+
+exchange_adaptation.methods = lambda role, target: ["GET", "POST"]
+
+
+def adaptation_decision(method, target):
+    """An editor's decision on B's submitted adaptation, with a message: each is made (302)."""
+    if target in (MISSING, "unknown"):
+        return 404
+    return 200 if method == "GET" else 302
+
+
 def conversation_decision(method, target):
     """An editor's decision on a conversation (B's open question to A, not offered): closing
     with a reason is made (302); publishing or refusing what was not offered is refused on the
@@ -303,6 +341,11 @@ ADMIN_MODELS = {
     ("auth", "group"): {"editor": (403, 403, 403, 403, 403)},
     # Conversations between cities: read-only for editors; decisions have their own pages.
     ("exchange", "conversation"): {
+        "editor": (200, 403, 200, 200, 403),
+        "superuser": (200, 403, 200, 200, 403),
+    },
+    # Adaptations: read-only too; the review's decisions have their own pages.
+    ("exchange", "adaptation"): {
         "editor": (200, 403, 200, 200, 403),
         "superuser": (200, 403, 200, 200, 403),
     },
@@ -497,6 +540,7 @@ RULES = {
     "practices/": (("none",), everyone(200)),
     "evidence/": (("none",), everyone(200)),
     "practices/promising/": (("none",), everyone(200)),
+    "transfers/": (("none",), everyone(200)),
     "practices/<slug:slug>/": (("practice_slug",), public_practice),
     "themes/": (("none",), everyone(200)),
     "themes/<slug:slug>/": (("theme_slug",), found_or_404),
@@ -565,6 +609,18 @@ RULES = {
         ("conversation",),
         exchange_conversation("publication"),
     ),
+    # Adaptations between cities.
+    "members/adaptations/": (("none",), member_plain()),
+    "members/adaptations/new/<int:practice_pk>/": (("adaptation_new",), adaptation_new),
+    "members/adaptations/<int:pk>/": (("adaptation",), exchange_adaptation),
+    "admin/exchange/adaptation/<int:object_id>/decide/<slug:action>/": (
+        ("adaptation_decide",),
+        admin(
+            adaptation_decision,
+            adaptation_decision,
+            lambda m, t: 404 if t == "unknown" else 403,
+        ),
+    ),
     "admin/exchange/conversation/<int:object_id>/decide/<slug:action>/": (
         ("conversation_decide",),
         admin(
@@ -623,7 +679,9 @@ POST_ROUTES = {
     "members/account/",
     "members/practices/new/",
     "members/conversations/new/<int:practice_pk>/",
+    "members/adaptations/new/<int:practice_pk>/",
     "",
+    "transfers/",
     "practices/",
     "evidence/",
     "practices/promising/",
@@ -690,7 +748,20 @@ def exchange_conversations(world, people):
     ca = exchange_services.conversation_start(
         practice=practice, actor=third, body="What did it cost?"
     )
-    return {("exchange", "conversation"): ab.pk, "ab": ab.pk, "ca": ca.pk}
+    ba = exchange_services.adaptation_create(
+        original=practice, actor=people["other_city"], data=ADAPTATION, submit=True
+    )
+    ca_adaptation = exchange_services.adaptation_create(
+        original=practice, actor=third, data=ADAPTATION, submit=True
+    )
+    return {
+        ("exchange", "conversation"): ab.pk,
+        "ab": ab.pk,
+        "ca": ca.pk,
+        ("exchange", "adaptation"): ba.pk,
+        "ba": ba.pk,
+        "ca_adaptation": ca_adaptation.pk,
+    }
 
 
 def fill(route, how, world, people, objects):
@@ -808,6 +879,24 @@ def fill(route, how, world, people, objects):
         return [
             (f"/members/conversations/{objects[key]}/{suffix}", key) for key in ("ab", "ca")
         ] + [(f"/members/conversations/{missing}/{suffix}", MISSING)]
+    if kind == "adaptation_new":
+        urls = [(f"/members/adaptations/new/{p.pk}/", t) for t, p in targets.items()]
+        return urls + [(f"/members/adaptations/new/{missing_pk}/", MISSING)]
+    if kind == "adaptation":
+        missing = objects["ca_adaptation"] + 1000
+        return [
+            (f"/members/adaptations/{objects['ba']}/", "ba"),
+            (f"/members/adaptations/{objects['ca_adaptation']}/", "ca"),
+            (f"/members/adaptations/{missing}/", MISSING),
+        ]
+    if kind == "adaptation_decide":
+        base = "/admin/exchange/adaptation/{pk}/decide/{action}/"
+        pk = objects["ba"]
+        actions = ("approve", "request_changes", "reject")
+        return [(base.format(pk=pk, action=a), a) for a in actions] + [
+            (base.format(pk=pk + 1000, action="approve"), MISSING),
+            (base.format(pk=pk, action="merge"), "unknown"),
+        ]
     if kind == "conversation_decide":
         base = "/admin/exchange/conversation/{pk}/decide/{action}/"
         pk = objects["ab"]
@@ -1029,6 +1118,11 @@ def post_data(how, role, target, world, client=None, url=""):
 
         version = Conversation.objects.get(pk=world["conversation"]).version
         return {"version": version, "reason": "Decided in the matrix."}
+    if how[0] == "adaptation_decide" and role in ("editor", "superuser"):
+        from exchange.models import Adaptation
+
+        version = Adaptation.objects.get(pk=world["adaptation"]).version
+        return {"version": version, "reason": "Decided in the matrix."}
     if how[0] not in ("practice_review", "revision_review") or role not in ("editor", "superuser"):
         return {}
     state, _action = target
@@ -1069,6 +1163,9 @@ def allowed_tables(how, method, expected, practice_changes):
         return ()
     if how[0] == "conversation_decide" and expected == 302:
         return ("exchange_",)
+    if how[0] == "adaptation_decide" and expected == 302:
+        # The record and its event, the adapted practice's count, the e-mails' outbox.
+        return ("exchange_", "practices_")
     if how[0] in ("admin_add", "admin_object") and expected == 302:
         return (*ADMIN_TABLES[how[1]], "django_admin_log")
     return ("practices_",) if practice_changes else ()
@@ -1117,6 +1214,7 @@ def world_files(world, media_root):
 def test_every_url_answers_every_role_and_state_as_expected(world, people, clients, figures):
     objects = admin_objects(world, people)
     world["conversation"] = objects["ab"]
+    world["adaptation"] = objects["ba"]
     routes = list(walk(get_resolver().url_patterns))
     unknown = sorted({route for route, _name in routes} - set(RULES))
     assert not unknown, f"URL patterns without an expectation: {unknown}"
@@ -1346,6 +1444,10 @@ def test_nothing_unpublished_reaches_the_public(client, public_and_hidden, edito
         "/practices/?evidence=5&sort=evidence",
         "/practices/promising/",
         "/evidence/",
+        "/transfers/",
+        "/practices/?adapted=1&sort=adapted",
+        "/practices/?cost=low&needs=schools&partner=ngo&population=medium",
+        "/practices/?size=medium&budget=high&powers=schools&powers=culture",
         "/sitemap.xml",
     ]
     signed_in = Client()
@@ -1399,7 +1501,7 @@ def test_nothing_unpublished_reaches_the_public(client, public_and_hidden, edito
         assert outcome.suggestion is None or HIDDEN not in outcome.suggestion, url
     # The public page shows the live version and published links only.
     detail = client.get(public.get_absolute_url()).context
-    assert list(detail["inspired_by"]) == [] and list(detail["inspired"]) == []
+    assert detail["adapted_by"] == [] and detail["adapted_from"] == []
     assert all(other.status == Status.PUBLISHED for other in detail["related"])
     figures["unpublished-leak checks: public pages x viewers"] = checked
 

@@ -42,7 +42,6 @@ def crafted(other_city, editor, other_practice):
         "available_languages": ",en,fr,es,ar,ru,zh,de,",
         "image_renditions": json.dumps({"page": "../../settings.py"}),
         "image": "practices/someone-elses.webp",
-        "inspired_by": [str(other_practice.pk)],
         "id": str(other_practice.pk),
         "pk": str(other_practice.pk),
         "practice": str(other_practice.pk),
@@ -51,10 +50,7 @@ def crafted(other_city, editor, other_practice):
 
 def owned_by_others(practice):
     practice = Practice.objects.get(pk=practice.pk)
-    return {name: getattr(practice, name) for name in OWNED_BY_OTHERS} | {
-        "slug": practice.slug,
-        "inspired_by": list(practice.inspired_by.values_list("pk", flat=True)),
-    }
+    return {name: getattr(practice, name) for name in OWNED_BY_OTHERS} | {"slug": practice.slug}
 
 
 def assert_untouched(practice, expected_status, officer, city):
@@ -69,7 +65,6 @@ def assert_untouched(practice, expected_status, officer, city):
         practice.image_renditions
     )
     assert practice.image.name != "practices/someone-elses.webp"
-    assert not practice.inspired_by.exists()
     assert practice.created_at.year != 2001
     return practice
 

@@ -18,11 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import active_officer_city
 from core.editors import is_editor
 from core.page_cache import public_content_changed
-from practices.models import Practice
-from practices.services.checks import moment_label
-
-from . import notifications
-from .models import (
+from exchange import notifications
+from exchange.models import (
     MESSAGE_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
     Conversation,
@@ -30,6 +27,8 @@ from .models import (
     ConversationRead,
     Message,
 )
+from practices.models import Practice
+from practices.services.checks import moment_label
 
 State, Public = Conversation.State, Conversation.Public
 
