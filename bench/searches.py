@@ -2,7 +2,9 @@
 
 The searches are a fixed set that covers the search's paths: one common word, two words, a
 phrase, an accented city name, a misspelling (the suggestion), a theme alone, words with two
-filters, and the evidence levels (a filter with its sort, and with words). Django is imported
+filters, the evidence levels (a filter with its sort, and with words), the adaptations (a
+filter with its sort), the conditions of transfer (two facets, and "what fits my city" with
+words). Django is imported
 inside the functions: they run after bench/run.py has set it up.
 """
 
@@ -52,6 +54,17 @@ def search_queries():
             {"evidence": ["3", "4", "5"], "sort": "evidence"},
         ),
         ("words + evidence level", {"q": "discrimination", "evidence": ["4", "5"]}),
+        ("adapted elsewhere, most adapted first", {"adapted": "1", "sort": "adapted"}),
+        ("cost + powers needed", {"cost": ["none", "low"], "needs": ["schools"]}),
+        (
+            "words + what fits my city",
+            {
+                "q": "discrimination",
+                "size": "medium",
+                "budget": "low",
+                "powers": ["schools", "culture", "housing"],
+            },
+        ),
     ]
 
 
@@ -70,7 +83,8 @@ def search_latencies(args):
     level = synthetic_count()
     rows = []
     for label, params in search_queries():
-        query = QueryDict(urlencode(params))
+        # doseq: a list is several values of one parameter, as the search form sends them.
+        query = QueryDict(urlencode(params, doseq=True))
         say(f"search at {level:,}: {label}")
         with translation.override("en"):
             warm_until = time.monotonic() + args.budget / 3
@@ -90,7 +104,7 @@ def search_latencies(args):
         rows.append(
             {
                 "label": label,
-                "params": urlencode(params),
+                "params": urlencode(params, doseq=True),
                 "total": outcome.total,
                 "suggestion": outcome.suggestion,
                 "queries": len(captured.captured_queries),

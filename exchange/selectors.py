@@ -4,9 +4,10 @@ who took up whose practice, each city once per practice."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from cities.models import City, Coalition
+from core.grouped import newest_of_each_kind
 from practices.models import Practice
 from practices.selectors import transfers_of
 
@@ -31,6 +32,17 @@ class Transfer:
     @property
     def progress_label(self):
         return Progress(self.progress).label if self.progress else ""
+
+
+def unlinked_records():
+    """Return the approved records that no published link already says: a record whose own
+    practice names the original as its inspiration is the same adaptation, counted once."""
+    links = Practice.inspired_by.through.objects.filter(
+        from_practice=OuterRef("public_own_practice"),
+        to_practice=OuterRef("original"),
+        from_practice__status=Practice.Status.PUBLISHED,
+    )
+    return Adaptation.objects.shown().exclude(Exists(links))
 
 
 def _public(adaptation, name):
@@ -88,7 +100,7 @@ def _city_pairs():
     """Return {(adapting city id, adapted city id): number of practices} over both sources."""
     pairs = {}
     records = (
-        Adaptation.objects.shown()
+        unlinked_records()
         .values_list("city_id", "original__city_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -155,4 +167,55 @@ def transfer_network():
         ],
         "total": sum(pairs.values()),
         "cities": len(city_ids),
+    }
+
+
+def _details(record):
+    return Transfer(
+        city=record.city,
+        practice=_published_or_none(record.public_own_practice),
+        year=_public(record, "started_in"),
+        progress=_public(record, "progress"),
+        what_changed=_public(record, "what_changed"),
+        outcome=_public(record, "outcome") or "",
+    )
+
+
+def records_of_city(city, limit=50):
+    """Return (adapted, adapted_by): the approved records no link already says, of what the
+    city adapted and of who adapted its practices, as (original, Transfer) pairs, newest
+    first — `limit` at most, in one query."""
+    records = (
+        unlinked_records()
+        .filter(Q(city=city) | Q(original__city=city))
+        .select_related("city", "original__city", "public_own_practice")
+        .order_by("-approved_at", "-pk")[:limit]
+    )
+    adapted, adapted_by = [], []
+    for record in records:
+        (adapted if record.city_id == city.pk else adapted_by).append(
+            (record.original, _details(record))
+        )
+    return adapted, adapted_by
+
+
+def records_of_coalition(coalition, limit=10):
+    """Return {"within": …, "across": …} as transfers_of_coalition() does, for the approved
+    records no link already says: each kind's total and its newest `limit` records as
+    (original, Transfer), in one query."""
+    adapting_in = Q(city__coalition=coalition)
+    adapted_in = Q(original__city__coalition=coalition)
+    kinds = {
+        "within": adapting_in & adapted_in,
+        "across": (adapting_in & ~adapted_in) | (~adapting_in & adapted_in),
+    }
+    records = unlinked_records().select_related("city", "original__city", "public_own_practice")
+    newest = [F("approved_at").desc(), F("pk").desc()]
+    found = newest_of_each_kind(records, kinds, newest, limit)
+    return {
+        name: {
+            "total": group["total"],
+            "records": [(record.original, _details(record)) for record in group["items"]],
+        }
+        for name, group in found.items()
     }

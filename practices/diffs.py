@@ -13,6 +13,7 @@ from .models import (
     Practice,
     PracticeTranslation,
 )
+from .models.transferability import OPTION_SET_CHOICES, from_option_set
 
 # A text is compared paragraph by paragraph, then sentence by sentence inside the paragraphs
 # that changed, then word by word inside the sentences that changed.
@@ -46,7 +47,12 @@ def field_changes(old, new):
     order; `whole` says the texts were too long to compare word by word."""
     changes, budget = [], Budget()
     rows = [
-        (name, Practice._meta.get_field(name).verbose_name, old.get(name), new.get(name))
+        (
+            name,
+            Practice._meta.get_field(name).verbose_name,
+            readable(name, old.get(name)),
+            readable(name, new.get(name)),
+        )
         for name in [*CONTENT_FIELDS, *CLASSIFICATION_FIELDS, "image"]
     ]
     rows += _translation_rows(old.get("translations") or {}, new.get("translations") or {})
@@ -65,6 +71,18 @@ def field_changes(old, new):
             }
         )
     return changes
+
+
+def readable(name, value):
+    """A stored value as the editors read it: the label of a choice, the labels of a set of
+    powers or partners ("Schools; Police"), anything else as it is."""
+    if name in OPTION_SET_CHOICES and isinstance(value, str):
+        labels = dict(OPTION_SET_CHOICES[name].choices)
+        return "; ".join(str(labels.get(item, item)) for item in from_option_set(value))
+    choices = Practice._meta.get_field(name).choices
+    if choices and value not in (None, ""):
+        return str(dict(choices).get(value, value))
+    return value
 
 
 def _translation_rows(old, new):

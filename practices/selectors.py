@@ -1,9 +1,10 @@
 """What the public pages read: published practices only, with what each page shows."""
 
-from django.db.models import BooleanField, Count, IntegerField, Prefetch, Q, Value
+from django.db.models import BooleanField, Count, F, IntegerField, Prefetch, Q, Value
 from django.db.models.expressions import RawSQL
 
 from cities.models import City
+from core.grouped import newest_of_each_kind
 
 from .models import Commitment, Practice, SearchEntry, Theme, evidence_scale
 from .models.matching import is_postgres
@@ -106,43 +107,26 @@ def transfers_of_coalition(coalition, limit=10):
     """Return {"within": …, "across": …}: the adaptations between published practices whose two
     cities are both in the coalition, and between one of its cities and a city of another
     coalition — each with its total and its newest `limit` links as (adapting practice, adapted
-    practice). Three queries on PostgreSQL: the totals, the ids of both kinds, the links."""
+    practice), in one query."""
     published = Practice.Status.PUBLISHED
     links = Practice.inspired_by.through.objects.filter(
         from_practice__status=published, to_practice__status=published
-    )
+    ).select_related("from_practice__city", "to_practice__city")
     adapting_in = Q(from_practice__city__coalition=coalition)
     adapted_in = Q(to_practice__city__coalition=coalition)
     kinds = {
         "within": adapting_in & adapted_in,
         "across": (adapting_in & ~adapted_in) | (~adapting_in & adapted_in),
     }
-    totals = links.filter(adapting_in | adapted_in).aggregate(
-        **{name: Count("pk", filter=condition) for name, condition in kinds.items()}
-    )
-
-    def newest(name, tier):
-        chosen = links.filter(kinds[name]).annotate(tier=Value(tier, output_field=IntegerField()))
-        return chosen.order_by("-from_practice__published_at", "-pk").values_list("tier", "pk")[
-            :limit
-        ]
-
-    if is_postgres():
-        chosen = list(newest("within", 0).union(newest("across", 1), all=True))
-    else:  # SQLite takes no LIMIT inside a UNION
-        chosen = [*newest("within", 0), *newest("across", 1)]
-    by_pk = links.select_related("from_practice__city", "to_practice__city").in_bulk(
-        [pk for _tier, pk in chosen]
-    )
-    found = {name: {"total": totals[name], "links": []} for name in kinds}
-    for tier, pk in chosen:
-        link = by_pk[pk]
-        found["within" if tier == 0 else "across"]["links"].append(
-            (link.from_practice, link.to_practice)
-        )
-    for kind in found.values():  # a union keeps no order of its own
-        kind["links"].sort(key=lambda pair: (pair[0].published_at, pair[0].pk), reverse=True)
-    return found
+    newest = [F("from_practice__published_at").desc(), F("pk").desc()]
+    found = newest_of_each_kind(links, kinds, newest, limit)
+    return {
+        name: {
+            "total": group["total"],
+            "links": [(link.from_practice, link.to_practice) for link in group["items"]],
+        }
+        for name, group in found.items()
+    }
 
 
 def practice_page(slug):

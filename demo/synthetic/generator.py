@@ -39,6 +39,37 @@ PROMISING_SHARE = 0.02
 # Evidence levels, taken in turn (no draw, so the rest of the data stays as it was): most
 # practices described or with a change observed, few proven further, a third not rated.
 EVIDENCE_SPREAD = [1, 2, None, 1, 3, 2, None, 1, 2, 4, None, 2, 1, 3, None, 5]
+# The conditions of transfer, taken in turn like the levels: a fifth of practices record none.
+CONDITION_SPREAD = [
+    ("none", "volunteers", "weeks", ",culture,", ",ngo,", "small"),
+    ("low", "part_time", "months", ",schools,", ",ngo,university,", "medium"),
+    None,
+    ("medium", "team", "months", ",housing,regulation,", ",university,", "large"),
+    ("low", "part_time", "weeks", "", ",ngo,", "medium"),
+    (
+        "high",
+        "team",
+        "year_plus",
+        ",police,social_services,",
+        ",equality_body,police,",
+        "metropolis",
+    ),
+    ("none", "part_time", "months", ",employment,", ",business,", "large"),
+    ("medium", "team", "year_plus", ",schools,social_services,", ",ngo,", "medium"),
+    None,
+    ("low", "volunteers", "months", ",culture,schools,", ",ngo,university,", "small"),
+]
+CONDITION_FIELDS = [
+    "yearly_cost",
+    "staff_needed",
+    "setup_time",
+    "city_powers",
+    "partner_kinds",
+    "population_band",
+]
+# How many other cities adapted a practice, in turn: most none, one in twelve one to three.
+# (The count only: load-test rows have no adaptation records, as they have no history.)
+ADAPTED_SPREAD = [0, 0, 0, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0]
 LOCAL_LANGUAGE_SHARE = 0.4
 PUBLISHED_FROM = datetime(2010, 1, 1, tzinfo=UTC)
 PUBLISHED_UNTIL = datetime(2025, 12, 31, tzinfo=UTC)
@@ -230,6 +261,10 @@ class Generator:
         )
         level = EVIDENCE_SPREAD[index % len(EVIDENCE_SPREAD)]
         practice["proposed_evidence_level"] = practice["evidence_level"] = level
+        conditions = CONDITION_SPREAD[index % len(CONDITION_SPREAD)]
+        if conditions:
+            practice.update(zip(CONDITION_FIELDS, conditions, strict=True))
+        practice["adapted_in"] = ADAPTED_SPREAD[index % len(ADAPTED_SPREAD)]
         if rng.random() < PROMISING_SHARE:
             practice["is_promising"] = True
             practice["promising_note"] = bank["promising"]

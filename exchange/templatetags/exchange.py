@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from cities.models import active_officer_city
 from exchange.models import Adaptation, Conversation, Message
-from exchange.selectors import adaptations_of
+from exchange.selectors import adaptations_of, records_of_city, records_of_coalition
 
 register = template.Library()
 
@@ -90,3 +90,32 @@ def adaptations_link(city):
     """The dashboard's link to the city's adaptations, with how many await the city."""
     waiting = Adaptation.objects.for_city(city).filter(status=Adaptation.Status.CHANGES_REQUESTED)
     return {"changes_requested": waiting.count()}
+
+
+@register.inclusion_tag("exchange/city_transfers.html")
+def city_transfers(city, adapted, adapted_by):
+    """A city page's transfers: the links between published practices its view read, and the
+    approved records of adaptations no link already says."""
+    recorded_adapted, recorded_by = records_of_city(city)
+    return {
+        "adapted": adapted,
+        "adapted_by": adapted_by,
+        "recorded_adapted": recorded_adapted,
+        "recorded_by": recorded_by,
+    }
+
+
+@register.inclusion_tag("exchange/coalition_transfers.html")
+def coalition_transfers(coalition, transfers):
+    """A coalition page's transfers within and across it: the links its view read, with the
+    approved records of adaptations added to each kind."""
+    recorded = records_of_coalition(coalition)
+    kinds = {
+        name: {
+            "total": transfers[name]["total"] + recorded[name]["total"],
+            "links": transfers[name]["links"],
+            "records": recorded[name]["records"],
+        }
+        for name in ("within", "across")
+    }
+    return {"within": kinds["within"], "across": kinds["across"]}

@@ -23,6 +23,7 @@ from practices.models import (
     PracticeTranslation,
     ReviewEvent,
 )
+from practices.models.transferability import OPTION_SET_CHOICES
 from practices.services.checks import live_changes, refuse_stale
 from practices.snapshots import practice_snapshot
 
@@ -147,6 +148,14 @@ class ReviewEventInline(admin.TabularInline):
         return False
 
 
+class AdminCheckboxGroup(forms.CheckboxSelectMultiple):
+    """Tick boxes whose group has an id: the admin's fieldset names its help text after it
+    (aria-describedby), which Django's widget leaves without one."""
+
+    def id_for_label(self, id_, index=None):
+        return id_ if index is None else super().id_for_label(id_, index)
+
+
 class PracticeAdminForm(TransferabilityFieldsMixin, forms.ModelForm):
     """The editors' form of a practice, refusing a save made from a page opened before someone
     else changed the practice (the same rule as the officers' forms)."""
@@ -158,6 +167,8 @@ class PracticeAdminForm(TransferabilityFieldsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["opened_version"].initial = self.instance.version
+        for name in OPTION_SET_CHOICES:
+            self.fields[name].widget = AdminCheckboxGroup(choices=self.fields[name].choices)
 
     def clean(self):
         data = super().clean()

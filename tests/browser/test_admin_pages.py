@@ -44,9 +44,11 @@ class Desk:
     submitted: Practice
     revision: PracticeRevision
     conversation: object = None  # a question between cities, offered for publication
+    adaptation: object = None  # another city's record that it adapted a practice, submitted
 
 
 QUESTION = "How did you train the interpreters?"
+ADAPTED = "Interpreters recruited among the volunteers of the libraries."
 
 # (name, URL builder, texts that prove the page is what its name says, in English)
 PAGES = [
@@ -90,6 +92,23 @@ PAGES = [
         ),
         (QUESTION, "Ten evenings"),
     ),
+    (
+        "adaptations awaiting review",
+        lambda desk: reverse("admin:exchange_adaptation_changelist") + "?status__exact=submitted",
+        (PUBLISHED,),
+    ),
+    (
+        "adaptation page",
+        lambda desk: reverse("admin:exchange_adaptation_change", args=[desk.adaptation.pk]),
+        (ADAPTED, "Approve and show it", "Request changes"),
+    ),
+    (
+        "adaptation decision page",
+        lambda desk: reverse(
+            "admin:exchange_adaptation_decide", args=[desk.adaptation.pk, "request_changes"]
+        ),
+        (ADAPTED, "Message to the city"),
+    ),
 ]
 PAGE_NAMES = [name for name, _build, _shows in PAGES]
 # Every page is checked in English, in Arabic (right to left) and in Chinese.
@@ -122,7 +141,25 @@ def desk(make_practice, officer, editor, other_city_officer):
         conversation=conversation, actor=officer, body="Ten evenings with the Red Cross."
     )
     exchange_services.conversation_offer(conversation=conversation, actor=officer)
-    return Desk(editor=editor, submitted=submitted, revision=revision, conversation=conversation)
+    adaptation = exchange_services.adaptation_create(
+        original=published,
+        actor=other_city_officer,
+        data={
+            "started_in": 2024,
+            "progress": "planned",
+            "what_changed": ADAPTED,
+            "outcome": "",
+            "own_practice": None,
+        },
+        submit=True,
+    )
+    return Desk(
+        editor=editor,
+        submitted=submitted,
+        revision=revision,
+        conversation=conversation,
+        adaptation=adaptation,
+    )
 
 
 def test_pages_are_what_their_names_say(desk):

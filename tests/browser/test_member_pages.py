@@ -53,6 +53,7 @@ DOCUMENT = "Evaluation report 2023"
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 QUESTION = "How did you recruit the mediators?\n\nOur guide is at https://example.org/guide."
 ELSEWHERE = "Anti-discrimination testing of landlords"
+ADAPT_LATER = "Mediators in secondary schools"
 
 
 @dataclass
@@ -66,6 +67,8 @@ class World:
     published: Practice  # with a proposed update being written
     conversation: object = None  # another city's question about `published`, answered
     elsewhere: Practice | None = None  # another city's published practice
+    adaptation: object = None  # the city's record that it adapted `elsewhere`, sent back
+    not_yet_adapted: Practice | None = None  # another published practice of that other city
 
 
 @dataclass
@@ -101,6 +104,14 @@ def _conversation(world):
 
 def _ask_elsewhere(world):
     return reverse("exchange:conversation_new", args=[world.elsewhere.pk])
+
+
+def _adaptation(world):
+    return reverse("adaptations:adaptation", args=[world.adaptation.pk])
+
+
+def _adapt_new(world):
+    return reverse("adaptations:adaptation_new", args=[world.not_yet_adapted.pk])
 
 
 def _login(world):
@@ -219,6 +230,19 @@ PAGES = [
         shows=("Please check the form", 'href="#id_body"'),
     ),
     MemberPage(
+        "adaptations",
+        lambda world: reverse("adaptations:adaptation_list"),
+        shows=(ELSEWHERE, "Please give the number of reports"),
+    ),
+    MemberPage("adaptation", _adaptation, shows=("Changes requested", "Submit for review")),
+    MemberPage(
+        "adaptation refused",
+        _adaptation,
+        post=lambda world: {"started_in": "1800", "what_changed": "", "progress": "running"},
+        shows=("Please check the form", 'href="#id_what_changed"'),
+    ),
+    MemberPage("adaptation form", _adapt_new, shows=(ADAPT_LATER, "Save as draft")),
+    MemberPage(
         "not an officer",
         _member("dashboard"),
         user="editor",
@@ -304,7 +328,30 @@ def world(make_practice, officer, editor, other_city_officer):
     elsewhere = PracticeFactory(city=asker.city_officer.city, title=ELSEWHERE)
     services.practice_submit(practice=elsewhere, actor=asker)
     services.practice_approve(practice=elsewhere, actor=editor)
+    adaptation = exchange_services.adaptation_create(
+        original=elsewhere,
+        actor=officer,
+        data={
+            "started_in": 2024,
+            "progress": "running",
+            "what_changed": "A desk in the social services instead of a separate office.",
+            "outcome": "",
+            "own_practice": published,
+        },
+        submit=True,
+    )
+    exchange_services.adaptation_request_changes(
+        adaptation=adaptation,
+        actor=editor,
+        version=adaptation.version,
+        reason="Please give the number of reports in the first year.",
+    )
+    not_yet_adapted = PracticeFactory(city=asker.city_officer.city, title=ADAPT_LATER)
+    services.practice_submit(practice=not_yet_adapted, actor=asker)
+    services.practice_approve(practice=not_yet_adapted, actor=editor)
     return World(
+        adaptation=adaptation,
+        not_yet_adapted=not_yet_adapted,
         officer=officer,
         editor=editor,
         draft=draft,

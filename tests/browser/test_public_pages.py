@@ -62,6 +62,14 @@ PAGES = [
     ("coalition", lambda site: site.coalition.get_absolute_url()),
     ("evidence scale", lambda site: reverse("public:evidence")),
     ("promising practices", lambda site: reverse("public:promising")),
+    ("transfers", lambda site: reverse("transfers:network")),
+    (
+        "search that fits a city",
+        lambda site: (
+            reverse("public:practice_list")
+            + "?size=medium&budget=medium&powers=housing&powers=social_services&sort=adapted"
+        ),
+    ),
 ]
 PAGE_NAMES = [name for name, _build in PAGES]
 URL_BUILDERS = dict(PAGES)
@@ -129,6 +137,30 @@ def site(make_practice, officer, other_city_officer, editor):
     conversation.refresh_from_db()
     exchange_services.conversation_approve_publication(
         conversation=conversation, actor=editor, version=conversation.version
+    )
+    # Its conditions of transfer, and another city's approved record that it adapted it.
+    Practice.objects.filter(pk=practice.pk).update(
+        yearly_cost="medium",
+        staff_needed="team",
+        setup_time="months",
+        city_powers=",housing,social_services,",
+        partner_kinds=",ngo,university,",
+        population_band="medium",
+    )
+    adaptation = exchange_services.adaptation_create(
+        original=practice,
+        actor=other_city_officer,
+        data={
+            "started_in": 2021,
+            "progress": "ended",
+            "what_changed": "Volunteers from the libraries instead of paid interpreters.",
+            "outcome": "Waiting times at the desks halved: https://example.org/evaluation",
+            "own_practice": elsewhere,
+        },
+        submit=True,
+    )
+    exchange_services.adaptation_approve(
+        adaptation=adaptation, actor=editor, version=adaptation.version
     )
     make_practice(Status.DRAFT, title="A draft nobody sees")
     make_practice(Status.ARCHIVED, title="An archived practice")

@@ -61,7 +61,9 @@ def test_an_unknown_condition_is_refused_with_the_input_kept(officer_client):
     assert not Practice.objects.filter(title=data["title"]).exists()
 
 
-def test_changed_conditions_of_a_published_practice_wait_for_review(officer_client, make_practice):
+def test_changed_conditions_of_a_published_practice_wait_for_review(
+    officer_client, editor_client, make_practice
+):
     practice = make_practice(Status.PUBLISHED)
     Practice.objects.filter(pk=practice.pk).update(yearly_cost="low", population_band="small")
     url = reverse("members:practice_edit", args=[practice.pk])
@@ -70,7 +72,15 @@ def test_changed_conditions_of_a_published_practice_wait_for_review(officer_clie
     assert officer_client.post(url, form).status_code == 302
     practice.refresh_from_db()
     assert practice.yearly_cost == "low"  # the public version stays until approved
-    assert practice.revisions.get().data["yearly_cost"] == "high"
+    revision = practice.revisions.get()
+    assert revision.data["yearly_cost"] == "high"
+    # The editor reads the change in words, not codes.
+    url = reverse("admin:practices_practicerevision_change", args=[revision.pk])
+    changes = {c["field"]: c for c in editor_client.get(url).context["changes"]}
+    cost = changes["yearly_cost"]
+    assert cost["before"] == "Low: under about 25,000 USD a year"
+    assert cost["after"] == "High: over about 250,000 USD a year"
+    assert "<ins>High:</ins>" in cost["html"] or "<ins>High" in cost["html"]
 
 
 @pytest.fixture

@@ -469,12 +469,19 @@ def test_coalition_page_counts_adaptations_within_and_across(
     neighbour.inspired_by.set([ours])  # within ECCAR
     ours.inspired_by.set([abroad])  # across coalitions
     hidden.inspired_by.set([neighbour, abroad])  # unpublished: counted nowhere
+    # A record: the other city adapted ours (across); saying it with a link too counts once.
+    from tests.exchange.factories import approved_adaptation
+
+    approved_adaptation(ours, other_city_officer, editor, what_changed="Run by volunteers")
     with django_assert_max_num_queries(12):
         content = client.get(reverse("public:coalition_detail", args=["eccar"])).content.decode()
     assert "1 adaptation between its member cities" in content
-    assert "1 adaptation with cities of other coalitions" in content
+    assert "2 adaptations with cities of other coalitions" in content
     assert "Hidden adaptation" not in content
     within = re.search(r"between its member cities</h3>\s*<ul>(.*?)</ul>", content, re.S).group(1)
     assert "Neighbour&#x27;s" in within and "Ours" in within
     across = re.search(r"other coalitions</h3>\s*<ul>(.*?)</ul>", content, re.S).group(1)
     assert "Ours" in across and "From abroad" in across
+    assert "adapted by Liège since 2022" in across
+    city_page = client.get(eccar_city.get_absolute_url()).content.decode()
+    assert "adapted by Liège since 2022" in city_page
