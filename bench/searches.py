@@ -142,6 +142,7 @@ def public_pages():
         ("theme", f"/themes/{THEME}/"),
         ("city", f"/cities/{city.slug}/"),
         ("coalition", f"/coalitions/{Coalition.objects.order_by('slug').first().slug}/"),
+        ("insights", "/insights/"),
     ]
 
 

@@ -219,3 +219,19 @@ def records_of_coalition(coalition, limit=10):
         }
         for name, group in found.items()
     }
+
+
+def adaptations_by_year(coalition=None):
+    """Return {year it started: approved records}, of one coalition's cities if given, in one
+    query (the year is in each record's public version)."""
+    records = Adaptation.objects.shown()
+    if coalition is not None:
+        records = records.filter(
+            Q(city__coalition=coalition) | Q(original__city__coalition=coalition)
+        )
+    counts = {}
+    for version in records.values_list("public_version", flat=True):
+        year = (version or {}).get("started_in")
+        if year:
+            counts[year] = counts.get(year, 0) + 1
+    return counts

@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("members/conversations/", include("exchange.urls")),
     path("members/adaptations/", include("exchange.adaptation_urls")),
     path("transfers/", include("exchange.transfer_urls")),
+    path("insights/", include("insights.urls")),
     path("members/", include("members.urls")),
     path("", include("public.urls")),
     prefix_default_language=False,

@@ -1,5 +1,6 @@
 """What the public pages read: published practices only, with what each page shows."""
 
+from django.db import connection
 from django.db.models import BooleanField, Count, F, IntegerField, Prefetch, Q, Value
 from django.db.models.expressions import RawSQL
 
@@ -194,3 +195,139 @@ def practices_of(*, theme=None, city=None, coalition=None):
     if coalition is not None:
         practices = practices.filter(city__coalition=coalition)
     return practices.order_by("-published_at", "pk")
+
+
+# What insights count published practices by: the path from a practice to each dimension, and
+# on PostgreSQL the same from its search entry (its arrays of ids, its city's coalition).
+DIMENSIONS = {
+    "theme": "themes",
+    "target": "target_groups",
+    "role": "city_roles",
+    "coalition": "city__coalition",
+}
+# (an array is unnested in the FROM clause: one row per id, crossed with the other dimension.)
+ENTRY_DIMENSIONS = {
+    "theme": "theme_ids",
+    "target": "target_ids",
+    "role": "role_ids",
+    "coalition": None,
+}
+
+
+def published_in(coalition=None):
+    """Return the published practices, of one coalition's cities if given."""
+    practices = Practice.objects.published()
+    return practices if coalition is None else practices.filter(city__coalition=coalition)
+
+
+def _entry_rows(select, *, coalition=None, arrays=(), where="", group_by="1, 2", params=()):
+    """Run a count over the search entries (PostgreSQL): the narrow rows, no link tables; each
+    of `arrays` ({alias: column}) is unnested into rows of its own, crossed with the others."""
+    unnested = "".join(
+        f", LATERAL unnest(e.{column}) AS {alias}" for alias, column in dict(arrays).items()
+    )
+    sql = (
+        f"SELECT {select}, count(*) FROM practices_searchentry e "
+        f"JOIN cities_city ci ON ci.id = e.city_id{unnested} "
+        f"WHERE TRUE {where} {'AND ci.coalition_id = %s' if coalition is not None else ''} "
+        f"GROUP BY {group_by}"
+    )
+    extra = [coalition.pk] if coalition is not None else []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *extra])
+        return cursor.fetchall()
+
+
+def coverage(rows, columns, *, coalition=None):
+    """Return {(row id, column id): published practices} for two DIMENSIONS, in one query: how
+    many practices have both (a practice counts once per pair)."""
+    if is_postgres():
+        arrays = {
+            alias: ENTRY_DIMENSIONS[name]
+            for alias, name in (("r", rows), ("c", columns))
+            if ENTRY_DIMENSIONS[name]
+        }
+        parts = [
+            f"{alias}.{alias}" if ENTRY_DIMENSIONS[name] else "ci.coalition_id"
+            for alias, name in (("r", rows), ("c", columns))
+        ]
+        pairs = _entry_rows(", ".join(parts), coalition=coalition, arrays=arrays)
+    else:
+        pairs = (
+            published_in(coalition)
+            .order_by()
+            .values_list(DIMENSIONS[rows], DIMENSIONS[columns])
+            .annotate(n=Count("pk", distinct=True))
+        )
+    return {(row, column): n for row, column, n in pairs if row is not None and column is not None}
+
+
+def commitments_with_counts(coalition=None):
+    """Return every commitment of the plans (of one coalition if given), by coalition and
+    number, each with its published practices (`num_practices`)."""
+    commitments = Commitment.objects.select_related("coalition", "theme").order_by(
+        "coalition__name", "number"
+    )
+    if coalition is not None:
+        commitments = commitments.filter(coalition=coalition)
+    if not is_postgres():
+        served = Q(practices__status=Practice.Status.PUBLISHED)
+        return list(commitments.annotate(num_practices=Count("practices", filter=served)))
+    # The entries' arrays: no join of the wide practice rows.
+    rows = _entry_rows("k.k, NULL", arrays={"k": "commitment_ids"})
+    counts = {commitment: n for commitment, _none, n in rows}
+    commitments = list(commitments)
+    for commitment in commitments:
+        commitment.num_practices = counts.get(commitment.pk, 0)
+    return commitments
+
+
+def practices_by_year(*, coalition=None):
+    """Return ({start year: n}, {year of publication: n}) of the published practices, in one
+    query (by both years at once, summed each way)."""
+    if is_postgres():
+        rows = _entry_rows(
+            "e.start_year, extract(year FROM e.published_at)::int", coalition=coalition
+        )
+    else:
+        rows = (
+            published_in(coalition)
+            .order_by()
+            .values_list("start_year", "published_at__year")
+            .annotate(n=Count("pk"))
+        )
+    started, published = {}, {}
+    for start, publication, n in rows:
+        if start is not None:
+            started[start] = started.get(start, 0) + n
+        if publication is not None:
+            published[publication] = published.get(publication, 0) + n
+    return started, published
+
+
+def proven_by_theme(level, *, coalition=None):
+    """Return {theme id: published practices at evidence `level` or above}."""
+    if is_postgres():
+        rows = _entry_rows(
+            "t.t, NULL",
+            coalition=coalition,
+            arrays={"t": "theme_ids"},
+            where="AND e.evidence_level >= %s",
+            params=[level],
+        )
+        return {theme: n for theme, _none, n in rows}
+    rows = (
+        published_in(coalition)
+        .filter(evidence_level__gte=level)
+        .order_by()
+        .values_list("themes")
+        .annotate(n=Count("pk"))
+    )
+    return {theme: n for theme, n in rows if theme is not None}
+
+
+def unchanged_since(moment, *, coalition=None, limit=10):
+    """Return (how many, the `limit` oldest) published practices not updated since `moment`
+    (the index on status and time of update answers both)."""
+    stale = published_in(coalition).filter(updated_at__lt=moment)
+    return stale.count(), list(stale.select_related("city").order_by("updated_at", "pk")[:limit])

@@ -9,7 +9,14 @@ from django.utils.safestring import mark_safe
 
 from cities.models import active_officer_city
 from exchange.models import Adaptation, Conversation, Message
-from exchange.selectors import adaptations_of, records_of_city, records_of_coalition
+from exchange.selectors import (
+    adaptations_by_year,
+    adaptations_of,
+    records_of_city,
+    records_of_coalition,
+)
+from insights.charts import bar_chart, year_series
+from insights.report import describe
 
 register = template.Library()
 
@@ -119,3 +126,16 @@ def coalition_transfers(coalition, transfers):
         for name in ("within", "across")
     }
     return {"within": kinds["within"], "across": kinds["across"]}
+
+
+@register.inclusion_tag("exchange/adaptation_trend.html")
+def adaptation_trend(coalition=None):
+    """The insights' chart of adaptations over time: the approved records by the year the
+    adapting city started, of one coalition's cities (adapting or adapted) if given."""
+    values = year_series(adaptations_by_year(coalition))
+    return {
+        "values": values,
+        "chart": bar_chart(values),
+        "summary": describe(values),
+        "coalition": coalition,
+    }

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "backups",
     "demo",
     "exchange",
+    "insights",
 ]
 
 MIDDLEWARE = [

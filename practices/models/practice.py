@@ -364,6 +364,8 @@ class Practice(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="practice_status_published"),
             models.Index(fields=["status", "submitted_at"], name="practice_status_submitted"),
+            # The insights' practices not updated for a while, counted and listed oldest first.
+            models.Index(fields=["status", "updated_at"], name="practice_status_updated"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -63,6 +63,8 @@ PAGES = [
     ("evidence scale", lambda site: reverse("public:evidence")),
     ("promising practices", lambda site: reverse("public:promising")),
     ("transfers", lambda site: reverse("transfers:network")),
+    ("insights", lambda site: reverse("insights:insights")),
+    ("insights of a coalition", lambda site: reverse("insights:insights") + "?coalition=eccar"),
     (
         "search that fits a city",
         lambda site: (

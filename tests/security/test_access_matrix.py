@@ -228,6 +228,13 @@ def conversation_decision(method, target):
     return 302 if action == "close" else 200
 
 
+def insights_csv(role, method, target):
+    """A table of the insights as CSV, for anyone; an unknown table is not found."""
+    if method != "GET":
+        return 405
+    return 404 if target == MISSING else 200
+
+
 def everyone(code, post=405):
     return lambda role, method, target: code if method == "GET" else post
 
@@ -541,6 +548,8 @@ RULES = {
     "evidence/": (("none",), everyone(200)),
     "practices/promising/": (("none",), everyone(200)),
     "transfers/": (("none",), everyone(200)),
+    "insights/": (("none",), everyone(200)),
+    "insights/<slug:name>.csv": (("insights_csv",), insights_csv),
     "practices/<slug:slug>/": (("practice_slug",), public_practice),
     "themes/": (("none",), everyone(200)),
     "themes/<slug:slug>/": (("theme_slug",), found_or_404),
@@ -682,6 +691,8 @@ POST_ROUTES = {
     "members/adaptations/new/<int:practice_pk>/",
     "",
     "transfers/",
+    "insights/",
+    "insights/<slug:name>.csv",
     "practices/",
     "evidence/",
     "practices/promising/",
@@ -879,6 +890,8 @@ def fill(route, how, world, people, objects):
         return [
             (f"/members/conversations/{objects[key]}/{suffix}", key) for key in ("ab", "ca")
         ] + [(f"/members/conversations/{missing}/{suffix}", MISSING)]
+    if kind == "insights_csv":
+        return [("/insights/themes-coalitions.csv", "-"), ("/insights/nothing.csv", MISSING)]
     if kind == "adaptation_new":
         urls = [(f"/members/adaptations/new/{p.pk}/", t) for t, p in targets.items()]
         return urls + [(f"/members/adaptations/new/{missing_pk}/", MISSING)]
@@ -1445,6 +1458,8 @@ def test_nothing_unpublished_reaches_the_public(client, public_and_hidden, edito
         "/practices/promising/",
         "/evidence/",
         "/transfers/",
+        "/insights/",
+        "/insights/themes-targets.csv",
         "/practices/?adapted=1&sort=adapted",
         "/practices/?cost=low&needs=schools&partner=ngo&population=medium",
         "/practices/?size=medium&budget=high&powers=schools&powers=culture",
