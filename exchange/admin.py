@@ -21,6 +21,9 @@ Public = Conversation.Public
 ERROR_NO_VERSION = _(
     "This page does not say which version you read. Open the conversation again, then decide."
 )
+ERROR_NO_VERSION_ADAPTATION = _(
+    "This page does not say which version you read. Open the adaptation again, then decide."
+)
 
 # The editors' decisions: the service, the button's words, and when the button is shown.
 DECISIONS = {
@@ -46,6 +49,7 @@ class DecisionsMixin:
     decisions = {}  # name → (service, button label, shown(object))
     decide_template = ""
     decision_form = EditorDecisionForm
+    no_version_message = ERROR_NO_VERSION
 
     def get_urls(self):
         info = (self.opts.app_label, self.opts.model_name)
@@ -113,7 +117,7 @@ class DecisionsMixin:
                     return HttpResponseRedirect(change_url)
             elif "version" in form.errors:
                 form = form_class.naming_version(request.POST, obj.version)
-                form.add_error(None, ERROR_NO_VERSION)
+                form.add_error(None, self.no_version_message)
         extra = self.decision_context(obj)
         context = {
             **self.admin_site.each_context(request),
@@ -221,6 +225,7 @@ class AdaptationAdmin(DecisionsMixin, ReadOnlyForEditorsMixin, SafeSearchMixin, 
     decisions = ADAPTATION_DECISIONS
     decide_template = "admin/exchange/adaptation/decide.html"
     decision_form = AdaptationDecisionForm
+    no_version_message = ERROR_NO_VERSION_ADAPTATION
     list_display = ["__str__", "city", "original", "progress", "status", "submitted_at"]
     list_filter = ["status", "progress"]
     search_fields = ["original__title", "city__name", "original__city__name"]

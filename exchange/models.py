@@ -238,18 +238,9 @@ class AdaptationQuerySet(models.QuerySet):
         """Return the adaptations a city recorded, in any state."""
         return self.filter(city=city)
 
-    def visible_to(self, user):
-        """Return the adaptations an active officer's city recorded (none for others)."""
-        city = active_officer_city(user)
-        return self.none() if city is None else self.for_city(city)
-
     def shown(self):
         """Return the adaptations with an approved public version, of a published practice."""
         return self.filter(public_version__isnull=False, original__status="published")
-
-    def awaiting_review(self):
-        """Return the adaptations submitted for an editor's decision, oldest first."""
-        return self.filter(status=Adaptation.Status.SUBMITTED).order_by("submitted_at", "pk")
 
 
 class Adaptation(models.Model):
@@ -351,20 +342,6 @@ class Adaptation(models.Model):
 
     def __str__(self):
         return f"{self.city} ← {self.original}"
-
-    @property
-    def is_editable(self):
-        return self.status in (
-            self.Status.DRAFT,
-            self.Status.CHANGES_REQUESTED,
-            self.Status.APPROVED,
-            self.Status.REJECTED,
-        )
-
-    def public_progress_label(self):
-        if not self.public_version:
-            return ""
-        return self.Progress(self.public_version["progress"]).label
 
 
 class AdaptationEvent(models.Model):

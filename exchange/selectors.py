@@ -2,7 +2,7 @@
 merged with the published practices that name another as their inspiration — one list of
 who took up whose practice, each city once per practice."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
@@ -53,6 +53,17 @@ def _published_or_none(practice):
     return practice if practice is not None and practice.is_published else None
 
 
+def _details(record):
+    return Transfer(
+        city=record.city,
+        practice=_published_or_none(record.public_own_practice),
+        year=_public(record, "started_in"),
+        progress=_public(record, "progress"),
+        what_changed=_public(record, "what_changed"),
+        outcome=_public(record, "outcome") or "",
+    )
+
+
 def adaptations_of(practice):
     """Return (adapted_by, adapted_from) of a published practice, as Transfers: the approved
     records first, then the practices linked as inspiration that no record already names.
@@ -66,23 +77,11 @@ def adaptations_of(practice):
     )
     adapted_by, adapted_from = [], []
     for record in records:
-        details = {
-            "year": _public(record, "started_in"),
-            "progress": _public(record, "progress"),
-            "what_changed": _public(record, "what_changed"),
-            "outcome": _public(record, "outcome") or "",
-        }
         if record.original_id == practice.pk:
-            adapted_by.append(
-                Transfer(
-                    city=record.city,
-                    practice=_published_or_none(record.public_own_practice),
-                    **details,
-                )
-            )
-        else:
+            adapted_by.append(_details(record))
+        else:  # seen from the adapting city's practice: the other side is the original
             adapted_from.append(
-                Transfer(city=record.original.city, practice=record.original, **details)
+                replace(_details(record), city=record.original.city, practice=record.original)
             )
     # A city's record says more than its practice's link: the link is left out.
     recorded = {transfer.city.pk for transfer in adapted_by}
@@ -115,10 +114,10 @@ def _city_pairs():
         .annotate(n=Count("pk"))
         .order_by()
     )
+    # (A record is never of the city's own practice: the services refuse it.)
     for source in (records, links):
         for adapting, adapted, n in source:
-            if adapting != adapted:
-                pairs[(adapting, adapted)] = pairs.get((adapting, adapted), 0) + n
+            pairs[(adapting, adapted)] = pairs.get((adapting, adapted), 0) + n
     return pairs
 
 
@@ -149,36 +148,17 @@ def transfer_network():
     ]
     newest = (
         Adaptation.objects.shown()
-        .select_related("city", "original__city")
+        .select_related("city", "original__city", "public_own_practice")
         .order_by("-approved_at", "-pk")[:NEWEST_RECORDS]
     )
     return {
         "pairs": rows,
         "coalitions": coalitions,
         "table": table,
-        "newest": [
-            {
-                "adaptation": record,
-                "year": _public(record, "started_in"),
-                "progress": Progress(_public(record, "progress")).label,
-                "what_changed": _public(record, "what_changed"),
-            }
-            for record in newest
-        ],
+        "newest": [{"adaptation": record, "transfer": _details(record)} for record in newest],
         "total": sum(pairs.values()),
         "cities": len(city_ids),
     }
-
-
-def _details(record):
-    return Transfer(
-        city=record.city,
-        practice=_published_or_none(record.public_own_practice),
-        year=_public(record, "started_in"),
-        progress=_public(record, "progress"),
-        what_changed=_public(record, "what_changed"),
-        outcome=_public(record, "outcome") or "",
-    )
 
 
 def records_of_city(city, limit=50):

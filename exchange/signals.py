@@ -7,7 +7,7 @@ from .models import Adaptation
 
 
 def adapting_cities(sender, practice_ids, **kwargs):
-    records = Adaptation.objects.filter(public_version__isnull=False, original__status="published")
+    records = Adaptation.objects.shown()
     if practice_ids is not None:
         records = records.filter(original_id__in=practice_ids)
     found = {}

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from practices import selectors
+from practices.search.filters import PracticeFilter
 from practices.search.options import filter_options
 
 from .charts import bar_chart, year_series
@@ -55,12 +56,8 @@ class Table:
 
 
 def dimension_titles():
-    return {
-        "theme": _("Themes"),
-        "coalition": _("Coalition"),
-        "target": _("Target groups"),
-        "role": _("Role of the city"),
-    }
+    """The search's own names of its filters: the tables speak as the search page does."""
+    return {name: PracticeFilter.base_filters[name].label for name in selectors.DIMENSIONS}
 
 
 def coverage_table(name, rows, columns, options, coalition=None):

@@ -135,9 +135,6 @@ class InspirationField(forms.Field):
             )
         return practices
 
-    def has_changed(self, initial, data):
-        return self.prepare_value(initial) != self.prepare_value(data)
-
 
 class PracticeForm(TransferabilityFieldsMixin, forms.ModelForm):
     """The officer's write-up of a practice, with the version it was opened on (and, for an

@@ -215,3 +215,12 @@ def test_officers_name_the_practices_theirs_adapted_in_their_own_form(
     ghent_own = complete_form(action="save", title="Own", inspired_by=practice.slug)
     response = officer_client.post(reverse("members:practice_new"), ghent_own)
     assert "your own city cannot be its inspiration" in response.content.decode()
+
+
+def test_a_decision_that_names_no_version_decides_nothing(practice, asker, editor_client):
+    record = adaptation(practice, asker)
+    response = editor_client.post(decide_url(record, "approve"), {"reason": "Fine."})
+    assert response.status_code == 200
+    assert "Open the adaptation again, then decide." in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == "submitted" and record.public_version is None
