@@ -30,6 +30,8 @@ ENOUGH_TO_COMPARE = 5
 # The lowest evidence level counted as proven ("a change attributed to the practice").
 PROVEN_LEVEL = 3
 STALE_AFTER = timedelta(days=2 * 365)
+# The trends of the practices, by year: those the choice of a theme narrows.
+TRENDS = ("started", "published")
 MAX_GAPS_OF_A_KIND = 12
 
 
@@ -161,39 +163,81 @@ def gaps(options, plans, targets_by_coalition, coalition=None):
     return found
 
 
-def describe(values):
-    """Say in a sentence what a chart by year shows: its span, total and highest year."""
+def describe(values, theme=None):
+    """Say in a sentence what a chart by year shows: its span, total and highest year (and the
+    theme it counts, if one)."""
     if not values:
         return ""
     busiest = max(values, key=lambda year: (values[year], year))
-    return _(
-        "From %(first)s to %(last)s: %(total)s practices in all; the most, %(most)s, in "
-        "%(busiest)s."
-    ) % {
+    names = {
         "first": min(values),
         "last": max(values),
         "total": sum(values.values()),
         "most": values[busiest],
         "busiest": busiest,
     }
+    if theme is not None:
+        return _(
+            "From %(first)s to %(last)s: %(total)s practices of the theme “%(theme)s” in all; "
+            "the most, %(most)s, in %(busiest)s."
+        ) % {**names, "theme": theme["label"]}
+    return (
+        _(
+            "From %(first)s to %(last)s: %(total)s practices in all; the most, %(most)s, in "
+            "%(busiest)s."
+        )
+        % names
+    )
 
 
-def insights(coalition=None):
-    """Return everything /insights/ shows, for all coalitions or one."""
+def find_theme(slug):
+    """Return the theme option ({"id", "slug", "label"}) of this slug, from the search's cached
+    names (no query of its own), or None."""
+    return next((item for item in filter_options()["theme"] if item["slug"] == slug), None)
+
+
+def trend_titles(theme=None):
+    """Return {trend name: its title}: the practices by start year and by year of publication,
+    of one theme if given."""
+    if theme is None:
+        return {
+            "started": _("Practices by the year they started"),
+            "published": _("Practices by the year they were published"),
+        }
+    names = {"theme": theme["label"]}
+    return {
+        "started": _("Practices of the theme “%(theme)s” by the year they started") % names,
+        "published": _("Practices of the theme “%(theme)s” by the year they were published")
+        % names,
+    }
+
+
+def trends_by_year(coalition=None, theme=None):
+    """Return {trend name: {year: n}} of the published practices (of one coalition, of one
+    theme), every year from the first to the last, in one query."""
+    theme_id = theme["id"] if theme is not None else None
+    started, published = selectors.practices_by_year(coalition=coalition, theme=theme_id)
+    return {"started": year_series(started), "published": year_series(published)}
+
+
+def insights(coalition=None, theme=None):
+    """Return everything /insights/ shows, for all coalitions or one; the trends of the
+    practices for all themes or one (the rest counts every theme)."""
     options = filter_options()
     tables = [
         coverage_table(name, rows, columns, options, coalition) for name, rows, columns in TABLES
     ]
     plans = commitments(coalition)
     targets_by_coalition = selectors.coverage("target", "coalition", coalition=coalition)
-    started, published = map(year_series, selectors.practices_by_year(coalition=coalition))
+    titles = trend_titles(theme)
     trends = [
-        ("started", _("Practices by the year they started"), started),
-        ("published", _("Practices by the year they were published"), published),
+        (name, titles[name], values) for name, values in trends_by_year(coalition, theme).items()
     ]
     return {
-        # The choice of coalition, from the search's cached names: no query of its own.
+        # The choices of coalition and theme, from the search's cached names: no query of
+        # their own.
         "coalitions": sorted(options["coalition"], key=lambda item: str(item["label"])),
+        "themes": options["theme"],
         "tables": tables,
         "plans": plans,
         "gaps": gaps(options, plans, targets_by_coalition, coalition),
@@ -203,21 +247,20 @@ def insights(coalition=None):
                 "title": title,
                 "values": values,
                 "chart": bar_chart(values),
-                "summary": describe(values),
+                "summary": describe(values, theme),
             }
             for name, title, values in trends
         ],
     }
 
 
-def download_rows(name, coalition=None):
+def download_rows(name, coalition=None, theme=None):
     """Return the rows of one table or trend for its CSV (header first), computing that one
-    only; None for an unknown name."""
+    only; None for an unknown name. The theme narrows the trends only."""
     for table_name, rows, columns in TABLES:
         if table_name == name:
             return list(coverage_table(name, rows, columns, filter_options(), coalition).as_rows())
-    started, published = selectors.practices_by_year(coalition=coalition)
-    trends = {"started": started, "published": published}
-    if name not in trends:
+    if name not in TRENDS:
         return None
-    return [[_("Year"), _("Practices")], *year_series(trends[name]).items()]
+    values = trends_by_year(coalition, theme)[name]
+    return [[_("Year"), _("Practices")], *values.items()]

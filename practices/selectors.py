@@ -282,17 +282,26 @@ def commitments_with_counts(coalition=None):
     return commitments
 
 
-def practices_by_year(*, coalition=None):
-    """Return ({start year: n}, {year of publication: n}) of the published practices, in one
-    query (by both years at once, summed each way)."""
+def practices_by_year(*, coalition=None, theme=None):
+    """Return ({start year: n}, {year of publication: n}) of the published practices (of one
+    coalition's cities, of one theme — a Theme or its id — if given), in one query (by both
+    years at once, summed each way)."""
+    theme_id = getattr(theme, "pk", theme)
     if is_postgres():
+        # The entry's own array of theme ids, as the search filters by theme: no link table.
+        of_theme = theme_id is not None
         rows = _entry_rows(
-            "e.start_year, extract(year FROM e.published_at)::int", coalition=coalition
+            "e.start_year, extract(year FROM e.published_at)::int",
+            coalition=coalition,
+            where="AND e.theme_ids @> ARRAY[%s]::bigint[]" if of_theme else "",
+            params=[theme_id] if of_theme else [],
         )
     else:
+        practices = published_in(coalition)
+        if theme_id is not None:
+            practices = practices.filter(themes=theme_id)
         rows = (
-            published_in(coalition)
-            .order_by()
+            practices.order_by()
             .values_list("start_year", "published_at__year")
             .annotate(n=Count("pk"))
         )

@@ -66,6 +66,10 @@ PAGES = [
     ("insights", lambda site: reverse("insights:insights")),
     ("insights of a coalition", lambda site: reverse("insights:insights") + "?coalition=eccar"),
     (
+        "insights of a theme in a coalition",
+        lambda site: reverse("insights:insights") + f"?coalition=eccar&theme={site.theme.slug}",
+    ),
+    (
         "search that fits a city",
         lambda site: (
             reverse("public:practice_list")

@@ -1,5 +1,6 @@
 """/insights/: coverage equal to what the search finds, gaps computed from the data (and
-closing when a practice fills one), charts with their words and tables, CSV downloads."""
+closing when a practice fills one), charts with their words and tables, the trends of one theme
+equal to what the search finds, CSV downloads."""
 
 import csv
 import io
@@ -7,6 +8,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count, Q
 from django.test import Client
 from django.urls import reverse
 
@@ -106,11 +108,29 @@ def test_unknown_names_and_coalitions_are_not_found(client):
     assert client.get(reverse("insights:insights"), {"coalition": "<x>"}).status_code == 404
 
 
+def test_unknown_themes_are_not_found(client):
+    page = reverse("insights:insights")
+    assert client.get(page, {"theme": "nowhere"}).status_code == 404
+    assert client.get(page, {"theme": "nowhere", "coalition": "eccar"}).status_code == 404
+    assert client.get(page, {"theme": "<x>"}).status_code == 404
+    started = reverse("insights:csv", args=["started"])
+    assert client.get(started, {"theme": "nowhere"}).status_code == 404
+    assert client.get(page, {"theme": "housing"}).status_code == 200
+
+
 def test_the_page_stays_within_the_query_budget(client, demo, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         assert client.get(reverse("insights:insights")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("insights:insights"), {"coalition": "eccar"}).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("insights:insights"), {"theme": "housing"}).status_code == 200
+    with django_assert_max_num_queries(12):
+        both = {"coalition": "eccar", "theme": "housing"}
+        assert client.get(reverse("insights:insights"), both).status_code == 200
+    with django_assert_max_num_queries(4):
+        csv_url = reverse("insights:csv", args=["started"])
+        assert client.get(csv_url, both).status_code == 200
 
 
 def test_drafts_count_nowhere(client, make_practice):
@@ -124,3 +144,73 @@ def test_drafts_count_nowhere(client, make_practice):
     )
     assert "Hidden draft" not in page.content.decode()
     assert Client().get(reverse("insights:csv", args=["started"])).content.decode().count("\n") <= 1
+
+
+def _busiest_theme():
+    """The theme with the most published practices (of the demo data)."""
+    published = Q(practices__status=Status.PUBLISHED)
+    return Theme.objects.annotate(n=Count("practices", filter=published)).order_by("-n", "order")[0]
+
+
+def _trends(page):
+    return {trend["name"]: trend for trend in page.context["trends"]}
+
+
+@pytest.mark.parametrize("coalition", ["", "eccar"])
+def test_the_trends_of_a_theme_are_what_the_search_finds(client, demo, coalition):
+    theme = _busiest_theme()
+    chosen = {"coalition": coalition} if coalition else {}
+    everything = _trends(client.get(reverse("insights:insights"), chosen))
+    page = client.get(reverse("insights:insights"), {**chosen, "theme": theme.slug})
+    assert page.status_code == 200
+    trends = _trends(page)
+    started, published = trends["started"]["values"], trends["published"]["values"]
+    # Narrowed to the theme: some practices, not all of them.
+    assert 0 < sum(started.values()) < sum(everything["started"]["values"].values())
+    assert 0 < sum(published.values()) < sum(everything["published"]["values"].values())
+    # Each start year counts what the search finds for that theme and year.
+    for year, count in started.items():
+        search = {**chosen, "theme": theme.slug, "year_from": year, "year_to": year}
+        found = client.get(reverse("public:practice_list"), search).context["outcome"].total
+        assert found == count, year
+    # Each year of publication counts the published practices of the theme published then.
+    of_theme = Practice.objects.published().filter(themes=theme)
+    if coalition:
+        of_theme = of_theme.filter(city__coalition__slug=coalition)
+    for year, count in published.items():
+        assert of_theme.filter(published_at__year=year).count() == count, year
+    assert sum(published.values()) == of_theme.count()
+    # The headings and sentences name the theme; the form keeps it chosen and says what it does.
+    for trend in trends.values():
+        assert theme.title in trend["title"] and theme.title in trend["summary"]
+    content = page.content.decode()
+    assert f'<option value="{theme.slug}" selected>' in content
+    assert 'aria-describedby="id_theme_help"' in content and 'id="id_theme_help"' in content
+    # The rest of the page counts every theme: the same coverage as without the choice.
+    unchosen = client.get(reverse("insights:insights"), chosen)
+    assert [list(table.as_rows()) for table in page.context["tables"]] == [
+        list(table.as_rows()) for table in unchosen.context["tables"]
+    ]
+
+
+def test_the_trend_downloads_follow_the_theme(client, demo):
+    theme = _busiest_theme()
+    page = client.get(reverse("insights:insights"), {"coalition": "eccar", "theme": theme.slug})
+    content = page.content.decode()
+    for name in ["started", "published"]:
+        url = f"{reverse('insights:csv', args=[name])}?coalition=eccar&amp;theme={theme.slug}"
+        assert f'href="{url}"' in content
+    # The coverage tables do not depend on the theme: their downloads keep the coalition only.
+    table = reverse("insights:csv", args=["themes-targets"])
+    assert f'href="{table}?coalition=eccar"' in content
+    expected = _trends(client.get(reverse("insights:insights"), {"theme": theme.slug}))
+    for name in ["started", "published"]:
+        response = client.get(reverse("insights:csv", args=[name]), {"theme": theme.slug})
+        assert response.status_code == 200
+        assert f'filename="iccar-{name}-{theme.slug}.csv"' in response["Content-Disposition"]
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert rows[0] == ["Year", "Practices"]
+        counts = {int(year): int(n) for year, n in rows[1:]}
+        assert counts == expected[name]["values"]
+    of_theme = Practice.objects.published().filter(themes=theme)
+    assert sum(counts.values()) == of_theme.count() < Practice.objects.published().count()
