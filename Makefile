@@ -38,6 +38,7 @@ venv: $(INSTALLED)
 
 run: $(INSTALLED)
 	@mkdir -p var
+	@.ci/install-pdf-tools || echo "Without them the publications' PDFs cannot be made; the rest of the site works."
 	DEBUG=1 $(PYTHON) manage.py compile_catalogues
 	DEBUG=1 $(PYTHON) manage.py migrate --noinput
 	DEBUG=1 $(PYTHON) manage.py seed_demo

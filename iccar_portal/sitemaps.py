@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from cities.models import City, Coalition
 from practices.models import Practice, Theme
+from publications.models import Publication
 
 
 class PracticeSitemap(Sitemap):
@@ -37,6 +38,17 @@ class CoalitionSitemap(Sitemap):
         return Coalition.objects.only("slug")
 
 
+class PublicationSitemap(Sitemap):
+    changefreq = "yearly"
+    priority = 0.7
+
+    def items(self):
+        return Publication.objects.published().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, publication):
+        return publication.updated_at
+
+
 class PageSitemap(Sitemap):
     priority = 1.0
 
@@ -48,6 +60,8 @@ class PageSitemap(Sitemap):
             "public:city_list",
             "public:evidence",
             "public:promising",
+            "insights:insights",
+            "publications:list",
         ]
 
     def location(self, name):
@@ -57,6 +71,7 @@ class PageSitemap(Sitemap):
 SITEMAPS = {
     "pages": PageSitemap,
     "practices": PracticeSitemap,
+    "publications": PublicationSitemap,
     "themes": ThemeSitemap,
     "cities": CitySitemap,
     "coalitions": CoalitionSitemap,

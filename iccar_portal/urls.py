@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("members/adaptations/", include("exchange.adaptation_urls")),
     path("transfers/", include("exchange.transfer_urls")),
     path("insights/", include("insights.urls")),
+    path("publications/", include("publications.urls")),
     path("members/", include("members.urls")),
     path("", include("public.urls")),
     prefix_default_language=False,

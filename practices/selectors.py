@@ -340,3 +340,47 @@ def unchanged_since(moment, *, coalition=None, limit=10):
     (the index on status and time of update answers both)."""
     stale = published_in(coalition).filter(updated_at__lt=moment)
     return stale.count(), list(stale.select_related("city").order_by("updated_at", "pk")[:limit])
+
+
+def quotable_practices(ids):
+    """Return the published practices of these ids with what a publication quotes of them
+    (city, coalition, translations), by id."""
+    practices = (
+        Practice.objects.published()
+        .filter(pk__in=list(ids))
+        .select_related("city", "city__coalition")
+        .prefetch_related("translations")
+    )
+    return {practice.pk: practice for practice in practices}
+
+
+def practices_by_id(ids):
+    """Return the practices of these ids (any state) with their city, by id: what a publication
+    needs to say whether the version it quotes is still the newest."""
+    practices = Practice.objects.filter(pk__in=list(ids)).select_related("city")
+    return {practice.pk: practice for practice in practices.prefetch_related("translations")}
+
+
+def practices_for_selection(*, published_from=None, published_to=None, promising_only=False,
+                            min_evidence_level=None, limit=100):  # fmt: skip
+    """Return published practices chosen by the year they were published, the editors' mark and
+    their evidence level, oldest first, with their themes and roles: what a publication's draft
+    is started from."""
+    practices = Practice.objects.published().select_related("city")
+    if published_from:
+        practices = practices.filter(published_at__year__gte=published_from)
+    if published_to:
+        practices = practices.filter(published_at__year__lte=published_to)
+    if promising_only:
+        practices = practices.filter(is_promising=True)
+    if min_evidence_level:
+        practices = practices.filter(evidence_level__gte=min_evidence_level)
+    return list(
+        practices.prefetch_related("themes", "city_roles").order_by("published_at", "pk")[:limit]
+    )
+
+
+def quotable_practices_by_slug(slugs):
+    """Return the published practices of these addresses, by slug."""
+    practices = Practice.objects.published().filter(slug__in=list(slugs))
+    return {practice.slug: practice for practice in practices}

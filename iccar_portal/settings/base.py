@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "demo",
     "exchange",
     "insights",
+    "publications",
 ]
 
 MIDDLEWARE = [
@@ -278,4 +279,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint and its font tools log every step of every PDF at INFO.
+    "loggers": {
+        name: {"level": "WARNING"} for name in ["weasyprint", "weasyprint.progress", "fontTools"]
+    },
 }

@@ -1,6 +1,8 @@
 """Load demo cities and practices, and with DEBUG on, demo accounts. Safe to run again."""
 
+from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from cities.models import City, Coalition
@@ -19,6 +21,9 @@ class Command(BaseCommand):
             f"({cities_created} new), {Practice.objects.count()} practices "
             f"({practices_created} new)."
         )
+        # The publications are an app on top of this one: reached through its own command.
+        if apps.is_installed("publications"):
+            call_command("load_demo_publications", stdout=self.stdout)
         if accounts:
             self.stdout.write(
                 self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):")
