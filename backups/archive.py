@@ -230,6 +230,17 @@ def _check_references(data, media, missing):
             need(record["practice"], practices, "practice")
             need(record.get("actor"), usernames, "user", nullable=True)
             need(record.get("revision"), revisions, "proposed update", nullable=True)
+    publications = {record["id"] for record in data["publications"]}
+    chapters = {record["id"] for record in data["publication_chapters"]}
+    for kind in ["publication_chapters", "publication_closing_sections"]:
+        for record in data[kind]:
+            need(record["publication"], publications, "publication")
+    for record in data["publication_entries"]:
+        need(record["chapter"], chapters, "chapter")
+        need(record.get("practice"), practices, "practice", nullable=True)
+    for record in data["publication_events"]:
+        need(record["publication"], publications, "publication")
+        need(record.get("actor"), usernames, "user", nullable=True)
     for name in referenced_files(data):
         if not storage_name_ok(name):
             problems.append(f"unsafe file name {name!r}")

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 
 from backups.errors import ArchiveError, BackupError
-from backups.tables import raw_rows
+from backups.tables import insert_rows, raw_rows
 from cities.models import City, CityOfficer, Coalition
 from practices.models import (
     CityRole,
@@ -51,6 +51,11 @@ KINDS = [
     "conversation_reads",
     "adaptations",
     "adaptation_events",
+    "publications",
+    "publication_chapters",
+    "publication_entries",
+    "publication_closing_sections",
+    "publication_events",
 ]
 # The exchange between cities (an optional app on top: its models are looked up by name).
 EXCHANGE_KINDS = {
@@ -63,11 +68,31 @@ EXCHANGE_KINDS = {
 }
 
 
+# The publications (an optional app on top as well). Their PDFs (PublicationFile) are left out:
+# they are made again on demand from the data.
+PUBLICATION_KINDS = {
+    "publications": "Publication",
+    "publication_chapters": "Chapter",
+    "publication_entries": "PublicationEntry",
+    "publication_closing_sections": "ClosingSection",
+    "publication_events": "PublicationEvent",
+}
+
+
+def _optional_models(app_label, kinds):
+    if not apps.is_installed(app_label):
+        return {}
+    return {kind: apps.get_model(app_label, name) for kind, name in kinds.items()}
+
+
 def exchange_models():
     """Return {kind: model} of the exchange's tables; empty where the app is not installed."""
-    if not apps.is_installed("exchange"):
-        return {}
-    return {kind: apps.get_model("exchange", name) for kind, name in EXCHANGE_KINDS.items()}
+    return _optional_models("exchange", EXCHANGE_KINDS)
+
+
+def publication_models():
+    """Return {kind: model} of the publications' tables; empty where the app is not installed."""
+    return _optional_models("publications", PUBLICATION_KINDS)
 
 
 # The classifications of a practice, as in practices.models.content.CLASSIFICATION_FIELDS.
@@ -84,6 +109,7 @@ REGISTRY_MODELS = [
     ReviewEvent,
     PracticeChange,
     *exchange_models().values(),
+    *publication_models().values(),
 ]
 
 
@@ -165,6 +191,21 @@ def record_columns(model, record, references, extra=()):
 def natural_key(value):
     """A natural key as a hashable value (JSON turns tuples into lists)."""
     return tuple(value) if isinstance(value, list) else value
+
+
+def insert_records(model, kind, records, references, ids):
+    """Insert records under their archived ids; each reference is turned into a pk by
+    ids[name] ({natural key or archived id: pk}). A reference not found is an ArchiveError."""
+    objects = []
+    for record in records:
+        columns = record_columns(model, record, references)
+        for name in references:
+            key = record.get(name)
+            if key is not None and natural_key(key) not in ids[name]:
+                raise ArchiveError(f"{kind}: no {name} {key!r} in the archive.")
+            columns[f"{name}_id"] = None if key is None else ids[name][natural_key(key)]
+        objects.append(model(pk=record["id"], **columns))
+    insert_rows(model, objects)
 
 
 # ---------------------------------------------------------------- what is exported
@@ -347,6 +388,30 @@ def _exchange():
     }
 
 
+def publication_references():
+    """How each kind of the publications refers to other records: a practice and people by
+    natural key, a publication or a chapter by its id (which it keeps)."""
+    return {
+        "publications": {},
+        "publication_chapters": {"publication": "publication_id"},
+        "publication_entries": {"chapter": "chapter_id", "practice": "practice__slug"},
+        "publication_closing_sections": {"publication": "publication_id"},
+        "publication_events": {
+            "publication": "publication_id",
+            "actor": _username_path("actor"),
+        },
+    }
+
+
+def _publications():
+    models_by_kind = publication_models()
+    references = publication_references()
+    return {
+        kind: _dump(models_by_kind[kind], references[kind]) if models_by_kind else []
+        for kind in PUBLICATION_KINDS
+    }
+
+
 def collect_records():
     """Return ({kind: [record]}, warnings): the whole registry as JSON-ready records."""
     warnings = []
@@ -354,6 +419,7 @@ def collect_records():
     data["practice_revisions"] = _revisions(warnings)
     data.update(_history())
     data.update(_exchange())
+    data.update(_publications())
     return data, warnings
 
 

@@ -17,6 +17,7 @@ from backups.restore_accounts import restore_accounts
 from backups.restore_cities import restore_cities
 from backups.restore_exchange import restore_exchange
 from backups.restore_practices import restore_practices
+from backups.restore_publications import restore_publications
 from backups.restore_reference_data import restore_reference_data
 from backups.tables import reset_sequences
 from cities.models import Coalition
@@ -100,6 +101,7 @@ class Restore:
             data, city_ids=city_ids, user_ids=user_ids, classification_ids=classification_ids
         )
         restore_exchange(data, city_ids=city_ids, user_ids=user_ids)
+        restore_publications(data, user_ids=user_ids)
 
     def write_files(self):
         for name in sorted(self.archive.media):

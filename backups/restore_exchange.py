@@ -4,20 +4,7 @@ the records of adaptations with their reviews.
 See docs/backup-format.md.
 """
 
-from backups.errors import ArchiveError
-from backups.records import exchange_models, exchange_references, record_columns
-from backups.tables import insert_rows
-
-
-def _resolver(kind, ids, label):
-    def resolve(key):
-        if key is None:
-            return None
-        if key not in ids:
-            raise ArchiveError(f"{kind}: no {label} {key!r} in the archive.")
-        return ids[key]
-
-    return resolve
+from backups.records import exchange_models, exchange_references, insert_records
 
 
 def restore_exchange(data, *, city_ids, user_ids):
@@ -29,7 +16,7 @@ def restore_exchange(data, *, city_ids, user_ids):
     practice_ids = {record["slug"]: record["id"] for record in data["practices"]}
     conversation_ids = {record["id"]: record["id"] for record in data["conversations"]}
     adaptation_ids = {record["id"]: record["id"] for record in data["adaptations"]}
-    resolvers = {
+    ids = {
         "practice": practice_ids,
         "asking_city": city_ids,
         "answering_city": city_ids,
@@ -47,11 +34,4 @@ def restore_exchange(data, *, city_ids, user_ids):
         "adaptation": adaptation_ids,
     }
     for kind, model in models_by_kind.items():
-        objects = []
-        for record in data[kind]:
-            columns = record_columns(model, record, references[kind])
-            for name in references[kind]:
-                resolve = _resolver(kind, resolvers[name], name)
-                columns[f"{name}_id"] = resolve(record.get(name))
-            objects.append(model(pk=record["id"], **columns))
-        insert_rows(model, objects)
+        insert_records(model, kind, data[kind], references[kind], ids)

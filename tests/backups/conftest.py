@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from cities.models import City, CityOfficer, Coalition
@@ -210,4 +211,79 @@ def registry(officer, editor, superuser, inactive_officer, other_city, make_prac
     Practice.objects.filter(pk=rich.pk).update(
         yearly_cost="low", city_powers=",housing,regulation,", population_band="medium"
     )
-    return {"rich": rich, "liege": liege, "conversation": shown, **practices}
+    publications = _publications(
+        editor=editor, quoted=[rich, published, liege], draft=practices[Status.DRAFT]
+    )
+    return {"rich": rich, "liege": liege, "conversation": shown, **publications, **practices}
+
+
+def _publications(*, editor, quoted, draft):
+    """A published publication, composed in French (so its untranslated columns hold the French
+    texts) with chapters, commentaries in two languages, a gaps section frozen when published and
+    a text section; a quoted practice changed since. A draft publication quoting a draft practice
+    and a practice deleted since. Each saved and published through the publications' services."""
+    from publications import services as publication_services
+    from publications.models import Chapter, ClosingSection, Publication, PublicationEntry
+
+    rich, published, liege = quoted
+    with translation.override("fr"):
+        report = Publication.objects.create(
+            slug="cities-against-racism-2026",
+            year=2026,
+            title_en="Cities against racism",
+            title_fr="Les villes contre le racisme",
+            subtitle_en="What the member cities learnt",
+            subtitle_ar="ما تعلمته المدن",
+            introduction_en="Ten years of **practice**.",
+            introduction_fr="Dix ans de **pratique**.",
+            introduction_zh_hans="十年的实践。",
+        )
+        housing = Chapter.objects.create(
+            publication=report,
+            position=1,
+            title_en="Housing",
+            title_fr="Logement",
+            text_en="Where *tenants* meet.",
+            text_ru="Где встречаются жильцы.",
+        )
+        employment = Chapter.objects.create(
+            publication=report, position=2, title_en="The city as employer", text_en=""
+        )
+        PublicationEntry.objects.create(
+            chapter=housing,
+            position=1,
+            practice=rich,
+            commentary_en="It halves conflicts.",
+            commentary_es="Reduce los conflictos a la mitad.",
+        )
+        PublicationEntry.objects.create(chapter=housing, position=2, practice=liege)
+        PublicationEntry.objects.create(
+            chapter=employment, position=1, practice=published, commentary_en="It transfers."
+        )
+        ClosingSection.objects.create(
+            publication=report,
+            position=1,
+            kind=ClosingSection.Kind.GAPS,
+            title_en="Where more work is needed",
+            title_fr="Ce qui reste à faire",
+        )
+        ClosingSection.objects.create(
+            publication=report, position=2, title_en="Thanks", text_en="To every city."
+        )
+    report = publication_services.saved(report, actor=None, created=True)
+    report = publication_services.publish(
+        publication=report, actor=editor, version=report.version, note="For the conference."
+    )
+    # The practice changed after it was quoted: the publication keeps what it quoted.
+    Practice.objects.filter(pk=rich.pk).update(summary="Changed after the publication.")
+
+    draft_report = Publication.objects.create(
+        slug="next-report", year=2027, title_en="Next report", title_fr="Prochain rapport"
+    )
+    chapter = Chapter.objects.create(publication=draft_report, title_en="To be written")
+    PublicationEntry.objects.create(chapter=chapter, position=1, practice=draft)
+    # A practice deleted since: the entry stays, without it.
+    PublicationEntry.objects.create(chapter=chapter, position=2, practice=None)
+    draft_report = publication_services.saved(draft_report, actor=editor, created=True)
+    publication_services.saved(draft_report, actor=editor, created=False)
+    return {"publication": report, "draft_publication": draft_report}

@@ -193,6 +193,24 @@ def registry_state():
             }
             for row in _values(model)
         ]
+    from publications.models import (
+        Chapter,
+        ClosingSection,
+        Publication,
+        PublicationEntry,
+        PublicationEvent,
+    )
+
+    # Ids kept; the quoted practice (or none, once deleted) by slug, people by username.
+    publications = {"practice_id": {**practices, None: None}, "actor_id": usernames}
+    for model in (Publication, Chapter, PublicationEntry, ClosingSection, PublicationEvent):
+        state[model.__name__] = [
+            {
+                key: publications[key][value] if key in publications else value
+                for key, value in row.items()
+            }
+            for row in _values(model)
+        ]
     if connection.vendor == "postgresql":
         # The generated and recomputed search vectors, exactly.
         with connection.cursor() as cursor:
@@ -245,7 +263,9 @@ def wipe(media_root, *, keep_files=False):
     """Delete the registry with plain deletes, and change the reference data the migrations
     loaded, as a fresh database with an older state of it would have."""
     from exchange.models import Adaptation, Conversation
+    from publications.models import Publication
 
+    Publication.objects.all().delete()  # with its chapters, quoted practices, sections, events
     Conversation.objects.all().delete()  # with its messages, decisions and read marks
     Adaptation.objects.all().delete()  # with its events
     ReviewEvent.objects.all().delete()

@@ -10,11 +10,15 @@ import zipfile
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from backups.restore import Restore
 from exchange.models import Adaptation
 from practices.models import OutgoingEmail, Practice, ReviewEvent, Theme
+from publications.models import Publication, PublicationEntry, PublicationFile
+from tests.backups.conftest import PDF
 from tests.backups.state import (
     PASSWORD,
     SEARCHES,
@@ -103,6 +107,20 @@ def test_round_trip_loses_nothing(
     assert Adaptation.objects.get().status == "changes_requested"
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert client.get(archived.get_absolute_url()).status_code == 404
+    # The publication is still published, on its version, quoting what it froze (not the
+    # practice's summary changed since); the draft publication is still a draft.
+    report = Publication.objects.get(slug=registry["publication"].slug)
+    assert report.is_published and report.version == registry["publication"].version
+    entry = PublicationEntry.objects.get(chapter__publication=report, practice__slug=rich.slug)
+    assert rich.summary == "Changed after the publication." != entry.frozen["summary"]
+    report_html = client.get(report.get_absolute_url()).content.decode()
+    assert "Cities against racism" in report_html and "Housing" in report_html
+    assert entry.frozen["summary"] in report_html and rich.summary not in report_html
+    with translation.override("fr"):
+        french = client.get(report.get_absolute_url()).content.decode()
+    assert "Les villes contre le racisme" in french and "Logement" in french
+    draft_report = registry["draft_publication"]
+    assert client.get(draft_report.get_absolute_url()).status_code == 404
     assert client.login(username="officer", password=PASSWORD)
     new_city = CityFactory()  # the sequences continue after the restored ids
     assert new_city.pk > max(row["id"] for row in before["cities"])
@@ -284,3 +302,75 @@ def test_denormalised_search_data_is_recomputed(registry, media_root, tmp_path, 
     assert Practice.objects.get(slug=registry["liege"].slug).available_languages == ",fr,"
     assert search_titles(client, "liege") == ["Maison de quartier ouverte"]
     assert search_titles(client, "tramontane") == ["Tenant mediation service"]
+
+
+# ---------------------------------------------------------------- publications
+
+
+def test_the_pdfs_of_publications_are_left_out(registry, media_root, tmp_path):
+    """They are made again on demand from the data: neither their rows nor their files are in
+    the archive, and the restored publication has none until a reader asks."""
+    report = registry["publication"]
+    PublicationFile.objects.create(
+        publication=report,
+        language="en",
+        version=report.version,
+        file=ContentFile(PDF, name=f"{report.slug}-v{report.version}-en.pdf"),
+        size=len(PDF),
+    )
+    pdf_name = PublicationFile.objects.get().file.name
+    assert (media_root / pdf_name).read_bytes() == PDF
+    archive = tmp_path / "registry.zip"
+    call_command("export_registry", str(archive), stdout=io.StringIO())
+    with zipfile.ZipFile(archive) as opened:
+        names = opened.namelist()
+    assert f"media/{pdf_name}" not in names
+    assert not [name for name in names if name.startswith("media/publications/")]
+    assert "data/publication_files.json" not in names
+    wipe(media_root)
+
+    out = io.StringIO()
+    call_command("import_registry", str(archive), stdout=out)
+
+    assert "7 files written" in out.getvalue()
+    assert Publication.objects.get(slug=report.slug).is_published
+    assert not PublicationFile.objects.exists()
+    assert pdf_name not in stored_files(media_root)
+
+
+def _entry_without_its_chapter(name, content):
+    if name != "data/publication_entries.json":
+        return content
+    records = json.loads(content)
+    records[0]["chapter"] = 999
+    return json.dumps(records).encode()
+
+
+def _event_of_an_unknown_account(name, content):
+    if name != "data/publication_events.json":
+        return content
+    records = json.loads(content)
+    records[-1]["actor"] = "nobody"
+    return json.dumps(records).encode()
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [(_entry_without_its_chapter, "chapter 999"), (_event_of_an_unknown_account, "'nobody'")],
+)
+def test_refuses_publications_referring_to_what_the_archive_lacks(
+    registry, media_root, tmp_path, damage, message
+):
+    archive = tmp_path / "registry.zip"
+    call_command("export_registry", str(archive), stdout=io.StringIO())
+    inconsistent = tmp_path / "inconsistent.zip"
+    _rewrite_zip(archive, inconsistent, damage, fix_manifest=True)
+    wipe(media_root)
+    before = registry_state()
+
+    for check in (["--check"], []):
+        with pytest.raises(CommandError, match=f"refers to things it does not hold: .*{message}"):
+            call_command("import_registry", *check, str(inconsistent), stdout=io.StringIO())
+
+    assert registry_state() == before
+    assert stored_files(media_root) == {}
