@@ -21,7 +21,7 @@ class PublicationDecisionForm(DecisionForm):
 
 
 class StartDraftForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title of the publication"), max_length=200)
     year = forms.IntegerField(label=_("Year of the publication"), min_value=1990, max_value=2100)
     published_from = forms.IntegerField(
         label=_("Practices published on the portal from (year)"),

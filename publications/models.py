@@ -13,6 +13,9 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+PUBLICATION = pgettext_lazy("document", "publication")
 
 # Bounds on what one publication can make its page, its PDF and the editors' diff carry.
 TEXT_MAX_LENGTH = 20_000
@@ -64,8 +67,8 @@ class Publication(models.Model):
 
     class Meta:
         ordering = ["-year", "-published_at", "title"]
-        verbose_name = _("publication")
-        verbose_name_plural = _("publications")
+        verbose_name = pgettext_lazy("document", "publication")
+        verbose_name_plural = pgettext_lazy("document", "publications")
 
     def __str__(self):
         return self.title
@@ -83,7 +86,7 @@ class Chapter(models.Model):
         Publication,
         on_delete=models.CASCADE,
         related_name="chapters",
-        verbose_name=_("publication"),
+        verbose_name=PUBLICATION,
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=200)
@@ -151,7 +154,7 @@ class ClosingSection(models.Model):
         Publication,
         on_delete=models.CASCADE,
         related_name="closing_sections",
-        verbose_name=_("publication"),
+        verbose_name=PUBLICATION,
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     kind = models.CharField(_("content"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
@@ -183,7 +186,10 @@ class PublicationEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn to draft")
 
     publication = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="events", verbose_name=_("publication")
+        Publication,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=PUBLICATION,
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -216,7 +222,10 @@ class PublicationFile(models.Model):
     storage (object storage in production)."""
 
     publication = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="files", verbose_name=_("publication")
+        Publication,
+        on_delete=models.CASCADE,
+        related_name="files",
+        verbose_name=PUBLICATION,
     )
     language = models.CharField(_("language"), max_length=10)
     version = models.PositiveIntegerField(_("version"))

@@ -71,11 +71,16 @@ def test_compiled_catalogues_match_their_sources(tmp_path):
     for po_path in catalogue_paths():
         mo = polib.mofile(str(po_path.with_suffix(".mo")))
         po = polib.pofile(str(po_path))
+        # Keyed by context and message: the same words may mean two things ("publication").
         translated = {
-            entry.msgid: entry.msgstr for entry in po.translated_entries() if not entry.msgid_plural
+            (entry.msgctxt, entry.msgid): entry.msgstr
+            for entry in po.translated_entries()
+            if not entry.msgid_plural
         }
         compiled = {
-            entry.msgid: entry.msgstr for entry in mo if not entry.msgid_plural and entry.msgid
+            (entry.msgctxt, entry.msgid): entry.msgstr
+            for entry in mo
+            if not entry.msgid_plural and entry.msgid
         }
         assert compiled == translated, po_path
 
