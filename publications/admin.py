@@ -276,5 +276,20 @@ class ChapterAdmin(SavedThroughServicesMixin, EditorsOnlyMixin, TranslationAdmin
     def publication_of(self, obj):
         return obj.publication
 
+    def get_readonly_fields(self, request, obj=None):
+        # A chapter stays in its publication: moving it would change another one unrecorded.
+        return ["publication"] if obj is not None else []
+
+    def delete_model(self, request, obj):
+        publication = obj.publication
+        super().delete_model(request, obj)
+        services.saved(publication, actor=request.user, created=False)
+
+    def delete_queryset(self, request, queryset):
+        publications = {chapter.publication for chapter in queryset.select_related("publication")}
+        super().delete_queryset(request, queryset)
+        for publication in publications:
+            services.saved(publication, actor=request.user, created=False)
+
     def has_module_permission(self, request):
         return False  # reached from its publication

@@ -2,6 +2,8 @@
 keeps only the tags and attributes listed here, so no raw HTML an editor types (or pastes) reaches
 a page as it was written. Headings start at level 3: the page's own h1 and h2 frame them."""
 
+from functools import lru_cache
+
 import markdown as python_markdown
 import nh3
 from django.utils.safestring import mark_safe
@@ -15,6 +17,9 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, 
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+# A publication page renders up to 100 texts, the same on every request until they change: the
+# last few hundred rendered are kept (each text is at most 20,000 characters).
+@lru_cache(maxsize=512)
 def render_markdown(text):
     """Return the editors' Markdown as sanitized HTML, marked safe for templates."""
     if not text:

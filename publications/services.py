@@ -81,6 +81,7 @@ def _raise_version(publication):
 def quoted_content(practice):
     """Return what a publication quotes of a practice, as data."""
     return {
+        "id": practice.pk,
         **{name: getattr(practice, name) for name in QUOTED_TEXT},
         "language": practice.language,
         "city": practice.city.name,
@@ -104,9 +105,13 @@ def same_text(frozen, practice):
 
 
 def _freeze_entries(entries, *, everything):
-    """Quote the current published version of each entry's practice (of those not quoted yet,
-    or of all of them)."""
-    entries = [entry for entry in entries if everything or entry.frozen_version is None]
+    """Quote the current published version of each entry's practice (of those not quoted yet
+    or now quoting another practice, or of all of them)."""
+    entries = [
+        entry
+        for entry in entries
+        if everything or entry.frozen_version is None or entry.frozen.get("id") != entry.practice_id
+    ]
     practices = selectors.quotable_practices(entry.practice_id for entry in entries)
     now = timezone.now()
     for entry in entries:

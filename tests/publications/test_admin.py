@@ -81,3 +81,51 @@ def test_an_editor_composes_a_publication_in_the_admin(editor_client, make_pract
     # The editor reads the draft as the public will, with the current version of the practice.
     page = editor_client.get(publication.get_absolute_url()).content.decode()
     assert "Fair housing tests" in page and "Why they <em>work</em>." in page
+
+
+@pytest.mark.django_db
+def test_deleting_a_chapter_is_a_new_version_of_its_publication(
+    editor_client, make_practice, editor
+):
+    from publications import services
+
+    from .conftest import compose
+
+    publication = compose([make_practice(Status.PUBLISHED)], slug="one-chapter")
+    publication = services.publish(
+        publication=publication, actor=editor, version=publication.version
+    )
+    chapter = publication.chapters.get()
+    url = reverse("admin:publications_chapter_delete", args=[chapter.pk])
+    assert editor_client.post(url, {"post": "yes"}).status_code == 302
+    publication.refresh_from_db()
+    assert not publication.chapters.exists()
+    assert publication.events.last().action == PublicationEvent.Action.CHANGED
+    assert publication.events.last().version == publication.version
+    # A chapter cannot be moved to another publication (which would change it unrecorded).
+    other = compose([make_practice(Status.PUBLISHED)], slug="another")
+    page = editor_client.get(
+        reverse("admin:publications_chapter_change", args=[other.chapters.get().pk])
+    ).content.decode()
+    assert 'name="publication"' not in page
+
+
+@pytest.mark.django_db
+def test_quoting_another_practice_in_a_published_publication_quotes_it(make_practice, editor):
+    from publications import services
+
+    from .conftest import compose
+
+    first = make_practice(Status.PUBLISHED, title="First practice")
+    second = make_practice(Status.PUBLISHED, title="Second practice")
+    publication = compose([first], slug="swap")
+    publication = services.publish(
+        publication=publication, actor=editor, version=publication.version
+    )
+    entry = publication.chapters.get().entries.get()
+    entry.practice = second
+    entry.save()
+    services.saved(publication, actor=editor, created=False)
+    entry.refresh_from_db()
+    assert entry.frozen["title"] == "Second practice"
+    assert entry.frozen_version == second.version
