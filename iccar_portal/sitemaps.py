@@ -1,4 +1,12 @@
+"""The sitemap: an index (/sitemap.xml) of one sitemap per section (/sitemap-<section>.xml,
+paged with ?p= past `limit` addresses), each address in every language with its alternates."""
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import Http404
 from django.urls import reverse
 
 from cities.models import City, Coalition
@@ -6,39 +14,84 @@ from practices.models import Practice, Theme
 from publications.models import Publication
 
 
-class PracticeSitemap(Sitemap):
+class EveryLanguage:
+    """The (item, language) pairs of a queryset, in the order Django's i18n sitemap lists them,
+    read a page at a time: Django's own list would hold every item in memory."""
+
+    def __init__(self, queryset, languages):
+        self.queryset, self.languages = queryset, languages
+
+    def count(self):
+        return self.queryset.count() * len(self.languages)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(self.count())
+        size = len(self.languages)
+        first = start // size
+        items = self.queryset[first : -(-stop // size)]
+        pairs = [(item, language) for item in items for language in self.languages]
+        return pairs[start - first * size : stop - first * size]
+
+
+class InEveryLanguage(Sitemap):
+    """A section listing each page in every language, with the others as its alternates and
+    the unprefixed English address as x-default (i18n_patterns without a default prefix)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PracticeSitemap(InEveryLanguage):
     changefreq = "monthly"
     priority = 0.8
+    # Each address comes with its alternates (seven links): 10,000 keep a page near 10 MB,
+    # under the protocol's 50 MB.
+    limit = 10_000
 
     def items(self):
         return Practice.objects.published().only("slug", "updated_at").order_by("pk")
 
+    @property
+    def paginator(self):
+        languages = self.languages or [code for code, _name in settings.LANGUAGES]
+        return Paginator(EveryLanguage(self.items(), languages), self.limit)
+
     def lastmod(self, practice):
         return practice.updated_at
 
+    def get_latest_lastmod(self):
+        # For the index, in one query: Django's own reads every practice.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
-class ThemeSitemap(Sitemap):
+
+class ThemeSitemap(InEveryLanguage):
     changefreq = "weekly"
 
     def items(self):
         return Theme.objects.only("slug")
 
 
-class CitySitemap(Sitemap):
+class CitySitemap(InEveryLanguage):
     changefreq = "weekly"
 
     def items(self):
         return City.objects.only("slug").order_by("pk")
 
 
-class CoalitionSitemap(Sitemap):
+class CoalitionSitemap(InEveryLanguage):
     changefreq = "monthly"
 
     def items(self):
         return Coalition.objects.only("slug")
 
 
-class PublicationSitemap(Sitemap):
+class PublicationSitemap(InEveryLanguage):
     changefreq = "yearly"
     priority = 0.7
 
@@ -49,7 +102,7 @@ class PublicationSitemap(Sitemap):
         return publication.updated_at
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(InEveryLanguage):
     priority = 1.0
 
     def items(self):
@@ -76,3 +129,11 @@ SITEMAPS = {
     "cities": CitySitemap,
     "coalitions": CoalitionSitemap,
 }
+
+
+def index(request, **kwargs):
+    """The sitemap index: one page, read with ?p= as a section's pages are, so that any other
+    page answers 404 as theirs do."""
+    if request.GET.get("p", "1") != "1":
+        raise Http404
+    return sitemap_views.index(request, **kwargs)

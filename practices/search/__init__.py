@@ -3,6 +3,6 @@ match words (practices.models.matching), filter (filters), name the options (opt
 them (facets, summary, counts), suggest a spelling (suggestions) and mark the words found
 (highlighting, cards). docs/architecture.md describes the design."""
 
-from .results import SearchOutcome, run
+from .results import SearchOutcome, matching_ids, run
 
-__all__ = ["SearchOutcome", "run"]
+__all__ = ["SearchOutcome", "matching_ids", "run"]

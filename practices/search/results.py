@@ -24,7 +24,7 @@ from .facets import build_facets, counts_from_summary, facet_counts
 from .filters import FIT_FILTERS, PracticeFilter
 from .highlighting import headline_html, highlight, with_headline
 from .suggestions import suggest
-from .summary import everything_published, newest_ids, summarise
+from .summary import everything_published, matching_entries, newest_ids, summarise
 
 
 @dataclass
@@ -172,3 +172,25 @@ def run(params):
     elif text:
         outcome.suggestion = suggest(text)
     return outcome
+
+
+def matching_ids(params, *, sort=None):
+    """Return the ids of every published practice the search page lists for these GET
+    parameters, in its order (or in `sort`'s), as a query: not paginated, to be sliced or read
+    in chunks (exports, feeds). Invalid parameters are left out, as run() leaves them out."""
+    filterset = PracticeFilter(params, queryset=public_practices())
+    filterset.is_valid()
+    data = filterset.form.cleaned_data
+    text = data.get("q") or ""
+    if text and not has_words(text):
+        text = ""
+    # As run() chooses the order.
+    sort = sort or data.get("sort") or ("relevance" if text else "newest")
+    if sort == "relevance" and not text:
+        sort = "newest"
+    if is_postgres():
+        return matching_entries(filterset, text, sort)
+    queryset = filterset.qs.prefetch_related(None).select_related(None)
+    if text:
+        queryset = rank(queryset, text)
+    return queryset.order_by(*ORDERINGS[sort]).values_list("pk", flat=True)

@@ -71,6 +71,10 @@ SORT_SQL = {
 }
 
 
+# The orders of SORT_SQL on the search entries themselves, for matching_entries().
+ENTRY_ORDERINGS = {"relevance": ["-rank", "-published_at", "practice_id"], **UNFILTERED_ORDERINGS}
+
+
 def entry_conditions(filterset):
     """Return {facet filter: the condition a search entry meets} for each facet filter in use."""
     conditions = {}
@@ -215,6 +219,17 @@ def summarise(filterset, text, sort, number):
         own_rows = "city" if only_filter in PLACE_FILTERS else only_filter
         summary.rows[own_rows] = everything.get(own_rows, [])
     return summary
+
+
+def matching_entries(filterset, text, sort):
+    """Return the ids of every practice summarise() counts, in its order, as a query (not
+    paginated: for exports and feeds, which read it in chunks or sliced)."""
+    entries = filterset.filtered_without(SearchEntry.objects.all(), {*FACETS, "sort"})
+    for condition in entry_conditions(filterset).values():
+        entries = entries.filter(condition)
+    if sort == "relevance":
+        entries = entries.annotate(rank=SearchRank(F("rank_vector"), text_query(text)))
+    return entries.order_by(*ENTRY_ORDERINGS[sort]).values_list("practice_id", flat=True)
 
 
 def everything_published():

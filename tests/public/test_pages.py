@@ -1,9 +1,11 @@
 """The public pages beyond search: home, practice, themes, cities, coalitions, sitemap."""
 
 import re
+import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
 
 from practices import services
@@ -208,9 +210,17 @@ def test_city_list_groups_by_coalition_and_country(client, public_and_hidden):
     assert groups and all(group["countries"] for group in groups)
 
 
+def sitemap_sections(client):
+    """Return the text of every section the sitemap index lists, together."""
+    index = client.get(reverse("sitemap")).content.decode()
+    sections = re.findall(r"<loc>http://testserver(/sitemap-[a-z]+\.xml)</loc>", index)
+    assert sections
+    return "".join(client.get(section).content.decode() for section in sections)
+
+
 def test_sitemap_and_robots(client, public_and_hidden):
     public, _hidden = public_and_hidden
-    sitemap = client.get(reverse("sitemap")).content.decode()
+    sitemap = sitemap_sections(client)
     assert public.get_absolute_url() in sitemap
     assert "/themes/housing/" in sitemap
     assert public.city.get_absolute_url() in sitemap
@@ -219,6 +229,50 @@ def test_sitemap_and_robots(client, public_and_hidden):
     assert robots["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
     assert "Disallow: /admin/" in robots.content.decode()
+
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def test_sitemap_lists_every_language_with_its_alternates(client, public_and_hidden):
+    public, hidden = public_and_hidden
+    root = ET.fromstring(client.get("/sitemap-practices.xml").content)
+    urls = {url.find(f"{SITEMAP}loc").text: url for url in root.findall(f"{SITEMAP}url")}
+    path = public.get_absolute_url()
+    expected = {
+        code: f"http://testserver{'' if code == 'en' else '/' + code}{path}"
+        for code, _name in django_settings.LANGUAGES
+    }
+    assert set(urls) == set(expected.values())
+    for url in urls.values():
+        alternates = {
+            link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")
+        }
+        assert alternates == {**expected, "x-default": expected["en"]}
+        assert url.find(f"{SITEMAP}lastmod").text
+    every_section = sitemap_sections(client)
+    for practice in hidden.values():
+        assert practice.slug not in every_section
+    pages = client.get("/sitemap-pages.xml").content.decode()
+    assert "<loc>http://testserver/fr/practices/</loc>" in pages
+    assert "<loc>http://testserver/practices/</loc>" in pages
+
+
+def test_sitemap_index_pages_a_long_section(client, public_and_hidden, monkeypatch):
+    from iccar_portal.sitemaps import PracticeSitemap
+
+    monkeypatch.setattr(PracticeSitemap, "limit", 4)  # one practice in six languages: two pages
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    locations = [item.find(f"{SITEMAP}loc").text for item in index]
+    assert "http://testserver/sitemap-practices.xml" in locations
+    assert "http://testserver/sitemap-practices.xml?p=2" in locations
+    first = client.get("/sitemap-practices.xml").content.decode()
+    second = client.get("/sitemap-practices.xml?p=2").content.decode()
+    assert first.count("<url>") == 4 and second.count("<url>") == 2
+    assert client.get("/sitemap-practices.xml?p=3").status_code == 404
+    assert client.get("/sitemap-nope.xml").status_code == 404
 
 
 @pytest.mark.parametrize(

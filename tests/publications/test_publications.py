@@ -227,7 +227,8 @@ def test_a_draft_started_from_the_data(editor_client, make_practice, editor):
 @pytest.mark.django_db
 def test_the_sitemap_lists_published_publications_only(client, published, make_practice):
     compose([make_practice(Status.PUBLISHED)], title="Unfinished", slug="unfinished")
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = client.get("/sitemap-publications.xml").content.decode()
+    sitemap += client.get("/sitemap-pages.xml").content.decode()
     assert "/publications/cities-against-racism/</loc>" in sitemap
     assert "/publications/unfinished/" not in sitemap
     assert "/publications/</loc>" in sitemap
@@ -245,3 +246,13 @@ def test_without_pdf_libraries_the_pdf_is_refused_with_a_message(client, publish
     assert response.status_code == 503
     assert "cannot be made on this server" in response.content.decode()
     assert client.get(page_url(published)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_practice_no_longer_published_is_quoted_without_a_dead_link(
+    client, published, two_practices, editor
+):
+    practice_services.practice_archive(practice=two_practices[1], actor=editor, message="Ended.")
+    html = client.get(page_url(published)).content.decode()
+    assert f'href="http://testserver{two_practices[1].get_absolute_url()}"' not in html
+    assert f'href="http://testserver{two_practices[0].get_absolute_url()}"' in html

@@ -1,0 +1,1 @@
+"""CSV and Excel files of any search of the published practices (exports/README.md)."""
