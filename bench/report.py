@@ -28,7 +28,8 @@ def render(report):
         "",
     ]
     lines += machine_section(report) + data_section(report) + search_section(report)
-    lines += load_section(report) + queries_section(report)
+    lines += load_section(report) + queries_section(report) + pdf_section(report)
+    lines += export_section(report)
     lines += ["", "## Targets", ""] + targets(report)
     return "\n".join(lines) + "\n"
 
@@ -185,6 +186,39 @@ def load_section(report):
         workers = ", ".join(f"{size:.0f}" for size in memory["workers"])
         lines.append(f"- {mode}: workers {workers} MB; master {memory['master']:.0f} MB")
     return lines
+
+
+def pdf_section(report):
+    pdf = report.get("pdf")
+    if not pdf:
+        return []
+    return [
+        "",
+        "## PDF of a publication",
+        "",
+        f"The benchmark's publication of 40 practices in four chapters, made in English with "
+        f"WeasyPrint from scratch: median {pdf['median']:.2f} s of {pdf['runs']} runs, "
+        f"{pdf['bytes'] / 1024:,.0f} KiB. Made once per version and language, then served from "
+        "storage.",
+    ]
+
+
+def export_section(report):
+    export = report.get("export")
+    if not export:
+        return []
+    growth = export["resident_growth"]
+    resident = f", resident memory {growth / 2**20:+,.1f} MiB" if growth is not None else ""
+    return [
+        "",
+        "## CSV export",
+        "",
+        f"/exports/practices.csv of every published practice, streamed whole in this process: "
+        f"{export['rows']:,} rows ({'cut at' if export['cut'] else 'at most'} "
+        f"{export['limit']:,}), {export['bytes'] / 2**20:,.1f} "
+        f"MiB in {export['seconds']:.1f} s ({export['rows'] / export['seconds']:,.0f} rows/s); "
+        f"peak Python memory {export['peak'] / 2**20:,.1f} MiB (tracemalloc){resident}.",
+    ]
 
 
 def queries_section(report):

@@ -129,6 +129,7 @@ def percentile(values, p):
 
 def public_pages():
     """The public pages measured, as (label, path): one of each kind, on synthetic data."""
+    from bench.publication import prepare_publication
     from cities.models import City, Coalition
     from practices.models import Practice
 
@@ -143,6 +144,9 @@ def public_pages():
         ("city", f"/cities/{city.slug}/"),
         ("coalition", f"/coalitions/{Coalition.objects.order_by('slug').first().slug}/"),
         ("insights", "/insights/"),
+        ("publication, 40 practices", prepare_publication()),
+        ("api list", "/api/v1/practices/?q=discrimination"),
+        ("api detail", f"/api/v1/practices/{practice.first().slug}/"),
     ]
 
 
