@@ -2,11 +2,13 @@
 GET and HEAD (anything else: 405), checked parameters (400), the rate limit (429), ETags (304),
 all errors as problem details (api.problems)."""
 
+from django.http import JsonResponse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from drf_spectacular.views import SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from practices.models import (
@@ -263,7 +265,31 @@ class NotFoundView(APIView):
         raise NotFound("Nothing here: the API's addresses are in /api/v1/schema/.")
 
 
-class DocsView(SpectacularSwaggerSplitView):
+class ProblemsInJsonMixin:
+    """Views whose answers are not JSON (a page, a script, the schema in YAML) still answer
+    their errors as JSON problems, and OPTIONS with the methods they take."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = PROBLEM_CONTENT_TYPE
+        return response
+
+    def options(self, request, *args, **kwargs):
+        # As the API's other views answer it: their name and methods, in JSON.
+        return JsonResponse(
+            {"name": self.get_view_name(), "methods": ["GET", "HEAD", "OPTIONS"]},
+            headers={"Allow": "GET, HEAD, OPTIONS"},
+        )
+
+
+class SchemaView(ProblemsInJsonMixin, SpectacularAPIView):
+    """The OpenAPI document (YAML, or JSON with ?format=json)."""
+
+    throttle_classes = []
+
+
+class DocsView(ProblemsInJsonMixin, SpectacularSwaggerSplitView):
     """The interactive docs, from this site's static files; the page's one inline style carries
     the CSP nonce, its script is a file of its own (?script)."""
 

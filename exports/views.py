@@ -6,7 +6,7 @@ import tempfile
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -41,7 +41,7 @@ def _xlsx_cells(cells):
     ]
 
 
-@require_GET
+@require_safe
 def practices_csv(request):
     response = StreamingHttpResponse(
         _csv_lines(request.GET.copy(), translation.get_language()),
@@ -51,7 +51,7 @@ def practices_csv(request):
     return response
 
 
-@require_GET
+@require_safe
 def practices_xlsx(request):
     # Write-only: openpyxl keeps each row on disk as it is appended, not in memory.
     workbook = Workbook(write_only=True)

@@ -2,7 +2,7 @@
 /feeds/coalitions/<slug>/ and /feeds/search/?… (the search page's parameters)."""
 
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.page_cache import cached_public_page
 
@@ -13,7 +13,7 @@ app_name = "feeds"
 
 def public_feed(feed, params=()):
     """The feed as a public page: GET only, cached whole like the others."""
-    return require_GET(cached_public_page(feed, params=params))
+    return require_safe(cached_public_page(feed, params=params))
 
 
 urlpatterns = [

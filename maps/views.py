@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.page_cache import cached_public_page
 
@@ -23,7 +23,7 @@ GEOJSON_PARAMETERS = [*GEOJSON_FILTERS, "lang"]
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
-@require_GET
+@require_safe
 @cached_public_page(params=MAP_FILTERS)
 def map_page(request):
     found = city_map(request.GET)
@@ -58,7 +58,7 @@ def in_requested_language(view):
     return wrapper
 
 
-@require_GET
+@require_safe
 @in_requested_language
 @cached_public_page(params=GEOJSON_PARAMETERS)
 def cities_geojson(request):
