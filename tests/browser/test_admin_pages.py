@@ -3,8 +3,11 @@ Arabic and Chinese, signed in as an editor — the checks the public pages are h
 
 The pages: the admin's index, the practice list (which opens on the review queue), a submitted
 practice's change page with its history, the decision page, and a proposed update's page with
-its comparison. Django's own admin markup is checked too; what the checkers accept in it, and
-why, is listed in conftest.py (AXE_INCOMPLETE_ALLOWED, NU_WARNINGS_ALLOWED) and README.md.
+its comparison; the questions and adaptations between cities; the publications' list, a
+published publication's change page with its chapters and history, the form that starts a draft
+from the data and the decision to publish a draft. Django's own admin markup is checked too;
+what the checkers accept in it, and why, is listed in conftest.py (AXE_INCOMPLETE_ALLOWED,
+NU_WARNINGS_ALLOWED) and README.md.
 """
 
 import re
@@ -24,6 +27,7 @@ from tests.browser.conftest import (
     log_in_browser,
     open_page,
 )
+from tests.publications.factories import compose_publication
 
 Status = Practice.Status
 
@@ -45,10 +49,13 @@ class Desk:
     revision: PracticeRevision
     conversation: object = None  # a question between cities, offered for publication
     adaptation: object = None  # another city's record that it adapted a practice, submitted
+    publications: dict = None  # a published publication and a draft, by status
 
 
 QUESTION = "How did you train the interpreters?"
 ADAPTED = "Interpreters recruited among the volunteers of the libraries."
+REPORT = "Cities that mediate"
+DRAFT_REPORT = "Cities that listen"
 
 # (name, URL builder, texts that prove the page is what its name says, in English)
 PAGES = [
@@ -109,6 +116,31 @@ PAGES = [
         ),
         (ADAPTED, "Message to the city"),
     ),
+    (
+        "publication list",
+        lambda desk: reverse("admin:publications_publication_changelist"),
+        (REPORT, DRAFT_REPORT, "Start a draft from the data"),
+    ),
+    (
+        "publication change page",
+        lambda desk: reverse(
+            "admin:publications_publication_change", args=[desk.publications["published"].pk]
+        ),
+        (REPORT, "Mediation in the neighbourhoods", "Withdraw to draft"),
+    ),
+    (
+        "start a publication from the data",
+        lambda desk: reverse("admin:publications_publication_start"),
+        ("Start the draft", "Chapters by"),
+    ),
+    (
+        "publication decision page",
+        lambda desk: reverse(
+            "admin:publications_publication_decide",
+            args=[desk.publications["draft"].pk, "publish"],
+        ),
+        (DRAFT_REPORT, "Note for the history"),
+    ),
 ]
 PAGE_NAMES = [name for name, _build, _shows in PAGES]
 # Every page is checked in English, in Arabic (right to left) and in Chinese.
@@ -159,6 +191,25 @@ def desk(make_practice, officer, editor, other_city_officer):
         revision=revision,
         conversation=conversation,
         adaptation=adaptation,
+        publications={
+            "published": compose(REPORT, [published], editor, publish=True),
+            "draft": compose(DRAFT_REPORT, [published], editor),
+        },
+    )
+
+
+def compose(title, practices, editor, *, publish=False):
+    """A publication as the editors compose it: a chapter quoting the practices with their
+    commentary, and the gaps; saved, and published if asked, through the services."""
+    return compose_publication(
+        practices,
+        title=title,
+        actor=editor,
+        publish=publish,
+        chapter="Mediation in the neighbourhoods",
+        chapter_text="What the practices *show*.",
+        subtitle="Practices of the coalition's member cities",
+        introduction="Why these practices: they are **cheap** to start.",
     )
 
 

@@ -24,11 +24,11 @@ from exchange import services as exchange_services
 from practices import services, uploads
 from practices.models import Practice, ReviewEvent
 from tests.browser.conftest import (
-    AXE_SCRIPT,
     assert_landmarks,
     assert_no_axe_violations,
     assert_valid_html,
     log_in_browser,
+    new_context,
     open_page,
     submit_form,
 )
@@ -255,9 +255,7 @@ assert len({page.name for page in PAGES}) == len(PAGES), "two pages have the sam
 
 @pytest.fixture(scope="module")
 def _page_with_axe(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en")
-    context.set_default_timeout(10_000)
-    context.add_init_script(path=str(AXE_SCRIPT))
+    context = new_context(browser)
     yield context.new_page()
     context.close()
 

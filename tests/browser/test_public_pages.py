@@ -18,6 +18,8 @@ from cities.models import City, Coalition
 from exchange import services as exchange_services
 from practices import services
 from practices.models import Commitment, Practice, Theme
+from publications import services as publication_services
+from publications.models import Chapter, ClosingSection, Publication, PublicationEntry
 from tests.browser.conftest import (
     assert_landmarks,
     assert_no_axe_violations,
@@ -44,6 +46,7 @@ class Site:
     city: City
     coalition: Coalition
     search_word: str
+    publication: Publication = None
 
 
 def _search(query):
@@ -69,6 +72,13 @@ PAGES = [
         "insights of a theme in a coalition",
         lambda site: reverse("insights:insights") + f"?coalition=eccar&theme={site.theme.slug}",
     ),
+    ("publications", lambda site: reverse("publications:list")),
+    ("publication", lambda site: site.publication.get_absolute_url()),
+    ("map", lambda site: reverse("maps:map")),
+    (
+        "map filtered",
+        lambda site: reverse("maps:map") + f"?theme={site.theme.slug}&coalition=eccar",
+    ),
     (
         "search that fits a city",
         lambda site: (
@@ -91,7 +101,8 @@ def url_in(language, name, site):
 @pytest.fixture
 def site(make_practice, officer, other_city_officer, editor):
     """Three published practices in two cities (one written in French), a draft, an archive;
-    the first city is a member of ECCAR (a coalition with its profile and plan) and on the map."""
+    the first city is a member of ECCAR (a coalition with its profile and plan) and on the map;
+    a published publication quoting two of the practices."""
     city = officer.city_officer.city
     city.coalition = Coalition.objects.get(slug="eccar")
     city.latitude, city.longitude = Decimal("51.05434"), Decimal("3.71742")
@@ -121,7 +132,7 @@ def site(make_practice, officer, other_city_officer, editor):
     services.practice_submit(practice=elsewhere, actor=other_city_officer)
     services.practice_approve(practice=elsewhere, actor=editor)
     practice.inspired_by.set([elsewhere])  # a transfer, on the practice's and the city's pages
-    make_practice(
+    french = make_practice(
         Status.PUBLISHED,
         title="Bureau de signalement des discriminations",
         summary="Un guichet où les habitants signalent une discrimination.",
@@ -176,12 +187,79 @@ def site(make_practice, officer, other_city_officer, editor):
         city=practice.city,
         coalition=practice.city.coalition,
         search_word=SEARCH_WORD,
+        publication=publish_a_report([practice, french], editor),
+    )
+
+
+def publish_a_report(practices, editor):
+    """A publication as the editors compose it: an introduction, a chapter per practice with the
+    editors' text and commentary (in English only: other languages show it marked as English),
+    a closing text and the gaps, frozen when it is published."""
+    publication = Publication.objects.create(
+        title="Cities that welcome",
+        subtitle="Practices of the coalition's member cities",
+        slug="cities-that-welcome",
+        year=2026,
+        introduction=(
+            "The editors chose practices that:\n\n- are **cheap** to start;\n"
+            "- [transfer](https://example.org/transfer) to other cities.\n\n"
+            "# How we read them\n\nEach was read against the *evidence scale*."
+        ),
+    )
+    for position, (title, practice) in enumerate(
+        zip(["Welcoming newcomers", "Reporting discrimination"], practices, strict=True), start=1
+    ):
+        chapter = Chapter.objects.create(
+            publication=publication,
+            position=position,
+            title=title,
+            text=f"What the practices of *{title.lower()}* show.",
+        )
+        PublicationEntry.objects.create(
+            chapter=chapter,
+            position=1,
+            practice=practice,
+            commentary="It works because **residents** run it:\n\n1. cheap;\n2. quick to start.",
+        )
+    ClosingSection.objects.create(
+        publication=publication,
+        position=1,
+        title="What comes next",
+        text="The next report reads the practices of *2027*.",
+    )
+    ClosingSection.objects.create(
+        publication=publication,
+        position=2,
+        kind=ClosingSection.Kind.GAPS,
+        title="Where more work is needed",
+    )
+    publication = publication_services.saved(publication, actor=editor, created=True)
+    return publication_services.publish(
+        publication=publication, actor=editor, version=publication.version
     )
 
 
 def test_the_practice_page_shows_questions_from_other_cities(site, client):
     content = client.get(site.practice.get_absolute_url()).content.decode()
     assert "Questions from other cities" in content and "Ten evenings" in content
+
+
+def test_the_publication_page_shows_what_the_checks_need(site, client):
+    """Its chapters, the practices it quotes (one in French), the editors' commentary and the
+    frozen gaps: or the checks above miss them."""
+    content = client.get(site.publication.get_absolute_url()).content.decode()
+    for text in [
+        "Welcoming newcomers",
+        site.practice.title,
+        '<h3 id="practice-',
+        ' lang="fr" dir="ltr"><a href=',
+        'class="editors-commentary"',
+        "Where more work is needed",
+        "Commitments no practice serves yet",
+    ]:
+        assert text in content, text
+    listed = client.get(reverse("publications:list")).content.decode()
+    assert site.publication.title in listed
 
 
 def test_search_pages_are_what_their_names_say(site, client):
@@ -200,10 +278,18 @@ def test_search_pages_are_what_their_names_say(site, client):
 # --- In Chromium ------------------------------------------------------------------------------
 
 
+# The pages with a map, drawn in Chromium from the GeoJSON (its tiles answered locally): axe
+# must see it drawn, with its city, or it checks an empty box.
+MAP_PAGES = {"city", "coalition", "map", "map filtered"}
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_no_axe_violations(name, language, live_url, site, page):
     goto(page, live_url + url_in(language, name, site))
+    if name in MAP_PAGES:
+        page.locator(".map .map-marker").first.wait_for()
+        assert page.locator(".map.leaflet-container").count() == 1
     assert_no_axe_violations(page)
 
 

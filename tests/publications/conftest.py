@@ -2,7 +2,8 @@ import pytest
 
 from practices.models import Practice
 from publications import services
-from publications.models import Chapter, ClosingSection, Publication, PublicationEntry
+
+from .factories import compose_publication
 
 Status = Practice.Status
 
@@ -10,21 +11,7 @@ Status = Practice.Status
 def compose(practices, *, title="Cities against racism", slug="cities-against-racism", **texts):
     """A publication of one chapter quoting these practices, with a gaps section, as an
     editor composes it in the admin."""
-    publication = Publication.objects.create(title=title, slug=slug, year=2026, **texts)
-    chapter = Chapter.objects.create(
-        publication=publication, position=1, title="The city as employer", text="Why *this*."
-    )
-    for position, practice in enumerate(practices, start=1):
-        PublicationEntry.objects.create(
-            chapter=chapter, position=position, practice=practice, commentary="It transfers."
-        )
-    ClosingSection.objects.create(
-        publication=publication,
-        position=1,
-        kind=ClosingSection.Kind.GAPS,
-        title="Where more work is needed",
-    )
-    return services.saved(publication, actor=None, created=True)
+    return compose_publication(practices, title=title, slug=slug, **texts)
 
 
 @pytest.fixture

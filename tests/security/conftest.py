@@ -2,7 +2,8 @@
 
 Roles: anonymous, an officer of city A (the owner of A's practices), an officer of city B, a
 switched-off officer of city A, an editor, a superuser, and a staff account outside the Editors
-group. Everything is made through the services, as the site would.
+group. Besides the practices, two publications: a draft and a published one.
+Everything is made through the services, as the site would.
 """
 
 import io
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils.text import slugify
 from PIL import Image
 
 from practices import services
@@ -22,6 +24,7 @@ from practices.models import (
     PracticeImage,
     PracticeRevision,
 )
+from publications import services as publication_services
 from tests import figures as run_figures
 from tests.cities.factories import UserFactory
 from tests.practice_form import complete_form as shared_complete_form
@@ -53,6 +56,10 @@ STATES = [
     "published_update_submitted",
 ]
 OTHER_CITY = "other_city_practice"
+# The publication targets: a draft and a published publication, each quoting published practices
+# in one chapter, with a gaps section; the published one's quotes frozen.
+PUBLICATION_DRAFT = "publication_draft"
+PUBLICATION_PUBLISHED = "publication_published"
 
 
 @pytest.fixture(autouse=True)
@@ -98,7 +105,8 @@ def clients(people):
 
 @pytest.fixture
 def world(make_practice, officer, editor, other_city_officer):
-    """A practice of city A in every state, city B's practice, and their images and files."""
+    """A practice of city A in every state, city B's practice, and their images and files; a
+    draft and a published publication quoting the published practices."""
     practices = {}
     for state in STATES:
         if state == "published_update_submitted":
@@ -124,13 +132,40 @@ def world(make_practice, officer, editor, other_city_officer):
     revision = PracticeRevision.objects.get(practice=practices["published_update_submitted"])
     email = OutgoingEmail.objects.order_by("pk").first()
     assert email is not None  # the workflow above queued some
+    quoted = [practices[Status.PUBLISHED], practices["published_update_submitted"]]
+    publications = {
+        PUBLICATION_DRAFT: compose_publication(quoted, title="A draft publication"),
+        PUBLICATION_PUBLISHED: compose_publication(quoted, title="A published publication"),
+    }
+    published = publications[PUBLICATION_PUBLISHED]
+    publications[PUBLICATION_PUBLISHED] = publication_services.publish(
+        publication=published, actor=editor, version=published.version
+    )
     return {
         "practices": practices,
         "images": images,
         "attachments": attachments,
         "revision": revision,
         "email": email,
+        "publications": publications,
+        "chapters": {key: p.chapters.get() for key, p in publications.items()},
     }
+
+
+def compose_publication(practices, *, title, slug="", **fields):
+    """A publication of one chapter quoting these practices, each with a commentary, and a gaps
+    section, as an editor composes it in the admin (then saved through the service)."""
+    from tests.publications.factories import compose_publication as compose
+
+    return compose(
+        practices,
+        title=title,
+        slug=slug or slugify(title),
+        chapter=f"The chapter of {title}",
+        chapter_text="What they show.",
+        introduction="Why *these* practices.",
+        **fields,
+    )
 
 
 def complete_form(**overrides):
@@ -212,6 +247,7 @@ def fingerprint():
         ReviewEvent,
         Theme,
     )
+    from publications.models import Chapter, Publication, PublicationEntry, PublicationEvent
 
     def rows(model, *fields):
         return list(model.objects.order_by("pk").values_list("pk", *fields))
@@ -238,6 +274,10 @@ def fingerprint():
         "cities": rows(City, "name", "slug", "profile"),
         "coalitions": rows(Coalition, "name", "slug"),
         "themes": rows(Theme, "title", "slug", "description"),
+        "publications": rows(Publication, "status", "version", "title", "slug", "published_at"),
+        "chapters": rows(Chapter, "publication_id", "title", "text"),
+        "publication_entries": rows(PublicationEntry, "chapter_id", "practice_id", "frozen"),
+        "publication_events": rows(PublicationEvent, "action", "version"),
         "sessions": sorted(Session.objects.values_list("session_key", flat=True)),
     }
 

@@ -4,6 +4,7 @@ Python's parser is stricter than a browser in one way that helps here: it parses
 <textarea> and <title> as markup, so text that escaped them unescaped is caught as elements.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -22,6 +23,8 @@ URL_ATTRIBUTES = {
     "ping",
     "cite",
 }
+# The one inline script the pages may hold: data (schema.org JSON-LD), which no browser runs.
+DATA_SCRIPT = [("type", "application/ld+json")]
 # Elements the site never writes: if one appears, text became markup.
 FORBIDDEN_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style"}
 # Browsers drop ASCII tab and newline anywhere in a URL, and controls and spaces around it.
@@ -43,9 +46,15 @@ class SafetyParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.problems = []
         self.texts = []
+        self.data_script = None  # the text of the JSON-LD element being read, and where
+        self.data_scripts = []  # each JSON-LD element's data, parsed
 
     def handle_starttag(self, tag, attrs):
         where = f"<{tag}> at line {self.getpos()[0]}"
+        if tag == "script" and attrs == DATA_SCRIPT:
+            # Exactly type="application/ld+json", nothing else: checked whole at its end.
+            self.data_script = (where, [])
+            return
         values = dict(attrs)
         for name, value in attrs:
             value = value or ""
@@ -68,15 +77,44 @@ class SafetyParser(HTMLParser):
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
 
+    def handle_endtag(self, tag):
+        if tag == "script" and self.data_script is not None:
+            where, parts = self.data_script
+            self.data_script = None
+            self.check_data_script(where, "".join(parts))
+
+    def check_data_script(self, where, text):
+        """A JSON-LD element must be JSON and nothing else, and hold no "</" (with which a text
+        could close the element and write markup after it) nor "<!--" (which changes how the
+        browser finds its end)."""
+        if "</" in text or "<!--" in text:
+            self.problems.append(f"{where}: JSON-LD holding {'</' if '</' in text else '<!--'}")
+        try:
+            self.data_scripts.append(json.loads(text))
+        except ValueError as error:
+            self.problems.append(f"{where}: JSON-LD that is not JSON ({error})")
+
     def handle_data(self, data):
+        if self.data_script is not None:
+            # The element's raw text (a script's content is not HTML): data, not page text.
+            self.data_script[1].append(data)
+            return
         self.texts.append(data)
 
+    def close(self):
+        super().close()
+        if self.data_script is not None:
+            self.problems.append(f"{self.data_script[0]}: JSON-LD element never closed")
 
-def check_html(html, where=""):
-    """Assert no injected markup; return the page's text and attribute values, decoded."""
+
+def check_html(html, where="", json_ld=None):
+    """Assert no injected markup; return the page's text and attribute values, decoded. Given a
+    list, ``json_ld`` receives the data of the page's JSON-LD elements."""
     parser = SafetyParser()
     parser.feed(html)
     parser.close()
+    if json_ld is not None:
+        json_ld.extend(parser.data_scripts)
     problems = list(parser.problems)
     for pattern in RAW_MARKERS:
         found = pattern.search(html)

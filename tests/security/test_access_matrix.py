@@ -10,9 +10,14 @@ there: a GET never writes a row of any table, an officer's POST changes their ow
 as the workflow allows, an editor's POST of a decision form (a message, a note and the version
 the page showed) makes exactly the move of its button, and a refused request writes nothing.
 
+The publications are requested the same way: a draft and a published one (the published one's
+PDF stored first, as its first reader's request stores it, so that reading it writes nothing),
+and an editor's saved form or decision must make exactly one new version of its publication (or
+remove it), the move of its button.
+
 Then: nothing unpublished reaches the public through pages, counts, facets, suggestions, the
-sitemap or links between practices, even with the page cache on; and "view on site" does not
-tell staff outside the Editors group where unpublished practices are.
+sitemap, publications or links between practices, even with the page cache on; and "view on
+site" does not tell staff outside the Editors group where unpublished practices are.
 """
 
 import re
@@ -40,10 +45,20 @@ from practices.models import (
     TargetGroup,
     Theme,
 )
+from publications.admin import DECISIONS as PUBLICATION_DECISIONS
+from publications.models import Publication
 from tests.decisions import decide
 from tests.exchange.factories import ADAPTATION
 
-from .conftest import OTHER_CITY, ROLES, STATES, rolled_back
+from .conftest import (
+    OTHER_CITY,
+    PUBLICATION_DRAFT,
+    PUBLICATION_PUBLISHED,
+    ROLES,
+    STATES,
+    compose_publication,
+    rolled_back,
+)
 from .html_checks import form_data
 
 pytestmark = pytest.mark.django_db
@@ -235,6 +250,24 @@ def insights_csv(role, method, target):
     return 404 if target == MISSING else 200
 
 
+def publication_page(role, method, target):
+    """A publication: published, to anyone; a draft, to editors only (uncached: they are signed
+    in); anyone else is told there is none."""
+    if method != "GET":
+        return 405
+    if target == PUBLICATION_PUBLISHED:
+        return 200
+    return 200 if target == PUBLICATION_DRAFT and role in ("editor", "superuser") else 404
+
+
+def publication_pdf(role, method, target):
+    """A publication's PDF: a published one's, to anyone; a draft has none, not even for
+    editors."""
+    if method != "GET":
+        return 405
+    return 200 if target == PUBLICATION_PUBLISHED else 404
+
+
 def everyone(code, post=405):
     return lambda role, method, target: code if method == "GET" else post
 
@@ -301,6 +334,13 @@ def exists_or(code, missing):
     return lambda method, target: missing if target == MISSING else code
 
 
+def publication_delete(method, target):
+    """A published publication is withdrawn before it can be deleted; a draft is deleted."""
+    if target == MISSING:
+        return 302
+    return 403 if target == PUBLICATION_PUBLISHED else 200
+
+
 def view_on_site(role, target):
     _state, spelling = target
     if spelling == "respelt":
@@ -356,6 +396,14 @@ ADMIN_MODELS = {
         "editor": (200, 403, 200, 200, 403),
         "superuser": (200, 403, 200, 200, 403),
     },
+    # Publications: the editors' work, as a whole (editors and superusers alike); the chapters
+    # are reached from their publication (not on the index) but answer to editors the same.
+    ("publications", "publication"): {
+        "editor": (200, 200, exists_or(200, 302), exists_or(200, 302), publication_delete),
+        "superuser": (200, 200, exists_or(200, 302), exists_or(200, 302), publication_delete),
+        "staff": (403, 403, 403, exists_or(403, 302), 403),
+    },
+    ("publications", "chapter"): {"editor": (200, 200, 200, 200, 200)},
     # The login-limit records: administrators only, and never written by hand.
     ("axes", "accessattempt"): {
         "editor": (403, 403, 403, 403, 403),
@@ -396,6 +444,12 @@ ADMIN_WRITES = {
     ("cities", "cityofficer"): {"editor": (False, True, False), "superuser": (False, True, True)},
     ("auth", "user"): {"superuser": (True, True, True)},
     ("auth", "group"): {"superuser": (True, True, True)},
+    # Saved through the publications' service: each save is a new version in the history.
+    ("publications", "publication"): {
+        "editor": (True, True, True),
+        "superuser": (True, True, True),
+    },
+    ("publications", "chapter"): {"editor": (True, True, True), "superuser": (True, True, True)},
     ("axes", "accessattempt"): {"superuser": (False, True, True)},
     ("axes", "accesslog"): {"superuser": (False, True, True)},
     ("axes", "accessfailurelog"): {"superuser": (False, True, True)},
@@ -408,6 +462,7 @@ ADMIN_TABLES = {
     "auth": ("auth_", "cities_", "practices_"),
     "axes": ("axes_",),
     "exchange": ("exchange_",),
+    "publications": ("publications_",),
 }
 
 
@@ -495,6 +550,40 @@ def revision_decision(state, action):
     return 302  # the update awaits review: every decision is made
 
 
+# A decision on a publication posted with the version of the publication before its last change.
+STALE = "stale"
+# The move each decision makes on a publication in the state it is offered in.
+PUBLICATION_MOVES = {
+    ("publish", PUBLICATION_DRAFT): "status:published",
+    ("refresh", PUBLICATION_PUBLISHED): "new version",
+    ("withdraw", PUBLICATION_PUBLISHED): "status:draft",
+}
+
+
+def publication_decision(method, target):
+    """An editor's decision on a publication (the form of every decision is shown, GET): with
+    the version the page showed it is made (302) where the publication's state allows it and
+    refused on the form otherwise (400); with an older version it is refused (409)."""
+    publication, action = target
+    if publication == MISSING or action == "unknown":
+        return 404
+    if method == "GET":
+        return 200
+    if publication == STALE:
+        return 409
+    return 302 if (action, publication) in PUBLICATION_MOVES else 400
+
+
+def start_draft(method, target):
+    """The form (GET); posted with a title, a year and chapters by theme, it starts the draft."""
+    return 200 if method == "GET" else 302
+
+
+def with_post(expect):
+    expect.methods = lambda role, target: ["GET", "POST"]
+    return expect
+
+
 # The move each button makes on a practice in the state it is shown for.
 DECISION_MOVES = {
     ("approve", Status.SUBMITTED): "status:published",
@@ -527,6 +616,7 @@ APP_LISTS = {
     "auth": (200, 200, 404),
     "axes": (404, 200, 404),
     "exchange": (200, 200, 404),
+    "publications": (200, 200, 404),
 }  # editor, superuser, staff
 
 
@@ -535,9 +625,45 @@ def app_list(method, target, role):
     return {"editor": editor, "superuser": superuser, "staff": staff}[role]
 
 
+def public_data(role, method, target):
+    """The open data (API, map, feeds, sitemap sections): the same to everyone, signed in or not;
+    what does not exist (an unknown slug or section, a page past the last) is not found."""
+    if method != "GET":
+        return 405
+    return 404 if target == MISSING else 200
+
+
+def api_practice(role, method, target):
+    """A practice in the API: published ones to anyone; any other state is not found, to
+    editors too (the API has no signed-in view)."""
+    if method != "GET":
+        return 405
+    return 200 if target in PUBLIC_STATES else 404
+
+
+def sitemap_section(role, method, target):
+    """A section of the sitemap, as the index answers (any method); an unknown section or page
+    is not found."""
+    return 404 if target == MISSING else 200
+
+
 RULES = {
     # Outside the language prefixes.
     "sitemap.xml": (("none",), everyone(200, post=200)),
+    "sitemap-<section>.xml": (("sitemap_section",), sitemap_section),
+    # The open data API: anonymous, read-only (anything but GET, HEAD, OPTIONS: 405), the
+    # published content only, whoever asks.
+    "api/v1/practices/": (("api_search",), public_data),
+    "api/v1/practices/<slug:slug>/": (("api_practice",), api_practice),
+    "api/v1/facets/": (("api_search",), public_data),
+    "api/v1/themes/": (("none",), everyone(200)),
+    "api/v1/commitments/": (("none",), everyone(200)),
+    "api/v1/coalitions/": (("none",), everyone(200)),
+    "api/v1/cities/": (("none",), everyone(200)),
+    "api/v1/schema/": (("api_schema",), everyone(200)),
+    "api/docs/": (("api_docs",), everyone(200)),
+    "api/^(?:.*/)?$": (("api_unknown",), everyone(404)),
+    "api/v1/map/cities.geojson": (("geojson",), everyone(200)),
     "robots.txt": (("none",), everyone(200)),
     "language/<str:code>/": (("language",), everyone(302)),
     "healthz": (("none",), everyone(200, post=200)),
@@ -550,12 +676,24 @@ RULES = {
     "transfers/": (("none",), everyone(200)),
     "insights/": (("none",), everyone(200)),
     "insights/<slug:name>.csv": (("insights_csv",), insights_csv),
+    "publications/": (("none",), everyone(200)),
+    "publications/<slug:slug>/": (("publication_slug",), publication_page),
+    "publications/<slug:slug>/pdf/": (("publication_pdf",), publication_pdf),
     "practices/<slug:slug>/": (("practice_slug",), public_practice),
     "themes/": (("none",), everyone(200)),
     "themes/<slug:slug>/": (("theme_slug",), found_or_404),
     "cities/": (("none",), everyone(200)),
     "cities/<slug:slug>/": (("city_slug",), found_or_404),
     "coalitions/<slug:slug>/": (("coalition_slug",), found_or_404),
+    # The map, the downloads and the feeds: public, GET only.
+    "map/": (("map",), everyone(200)),
+    "exports/practices.csv": (("export",), everyone(200)),
+    "exports/practices.xlsx": (("export",), everyone(200)),
+    "feeds/practices/": (("none",), everyone(200)),
+    "feeds/themes/<slug:slug>/": (("feed_theme",), public_data),
+    "feeds/cities/<slug:slug>/": (("feed_city",), public_data),
+    "feeds/coalitions/<slug:slug>/": (("feed_coalition",), public_data),
+    "feeds/search/": (("feed_search",), everyone(200)),
     # Accounts.
     "accounts/password_reset/": (("none",), everyone(200, post=None)),
     "accounts/login/": (("none",), everyone(200, post=None)),
@@ -670,7 +808,22 @@ RULES = {
         ("revision_review",),
         review_expectation(revision_decision),
     ),
-    "admin/^(?P<app_label>auth|axes|cities|exchange|practices)/$": (
+    # The publications' decisions and the draft started from the data: editors only.
+    "admin/publications/publication/<int:object_id>/decide/<slug:action>/": (
+        ("publication_decide",),
+        with_post(
+            admin(
+                publication_decision,
+                publication_decision,
+                lambda m, t: 404 if t[1] == "unknown" else 403,
+            )
+        ),
+    ),
+    "admin/publications/publication/start/": (
+        ("publication_start",),
+        with_post(admin(start_draft, start_draft, 403)),
+    ),
+    "admin/^(?P<app_label>auth|axes|cities|exchange|practices|publications)/$": (
         ("app_label",),
         lambda role, method, target: (
             ADMIN_LOGIN if role in OFFICERS_AND_VISITORS else app_list(method, target, role)
@@ -693,6 +846,9 @@ POST_ROUTES = {
     "transfers/",
     "insights/",
     "insights/<slug:name>.csv",
+    "publications/",
+    "publications/<slug:slug>/",
+    "publications/<slug:slug>/pdf/",
     "practices/",
     "evidence/",
     "practices/promising/",
@@ -702,6 +858,28 @@ POST_ROUTES = {
     "cities/",
     "cities/<slug:slug>/",
     "coalitions/<slug:slug>/",
+    # The sitemap's sections answer any method as the index does; everything else here is
+    # read-only (405).
+    "sitemap-<section>.xml",
+    "api/v1/practices/",
+    "api/v1/practices/<slug:slug>/",
+    "api/v1/facets/",
+    "api/v1/themes/",
+    "api/v1/commitments/",
+    "api/v1/coalitions/",
+    "api/v1/cities/",
+    "api/v1/schema/",
+    "api/docs/",
+    "api/^(?:.*/)?$",
+    "api/v1/map/cities.geojson",
+    "map/",
+    "exports/practices.csv",
+    "exports/practices.xlsx",
+    "feeds/practices/",
+    "feeds/themes/<slug:slug>/",
+    "feeds/cities/<slug:slug>/",
+    "feeds/coalitions/<slug:slug>/",
+    "feeds/search/",
 }
 
 
@@ -786,6 +964,56 @@ def fill(route, how, world, people, objects):
         return [("/" + route, "-")]
     if kind == "language":
         return [("/language/fr/", "fr"), ("/language/xx/", "unknown")]
+    if kind == "sitemap_section":
+        sections = ("pages", "practices", "publications", "themes", "cities", "coalitions")
+        return [(f"/sitemap-{section}.xml", section) for section in sections] + [
+            ("/sitemap-nothing.xml", MISSING),
+            ("/sitemap-practices.xml?p=2", MISSING),  # past the last page
+            ("/sitemap-practices.xml?p=x", MISSING),
+        ]
+    if kind == "api_search":
+        # The whole search, and one narrowed by words and a theme; a page past the last.
+        base = "/" + route
+        urls = [(base, "-"), (f"{base}?q=desk&theme=housing&lang=fr", "-")]
+        if route == "api/v1/practices/":
+            urls.append((f"{base}?page=99", MISSING))
+        return urls
+    if kind == "api_practice":
+        urls = [(f"/api/v1/practices/{p.slug}/", t) for t, p in targets.items()]
+        return urls + [("/api/v1/practices/no-such-practice/", MISSING)]
+    if kind == "api_schema":
+        return [("/api/v1/schema/", "yaml"), ("/api/v1/schema/?format=json", "json")]
+    if kind == "api_docs":
+        return [("/api/docs/", "page"), ("/api/docs/?script=", "script")]
+    if kind == "api_unknown":
+        return [("/api/", "-"), ("/api/v2/practices/", "-"), ("/api/v1/drafts/", "-")]
+    if kind == "geojson":
+        city = people["owner"].city_officer.city
+        return [
+            ("/api/v1/map/cities.geojson", "-"),
+            (f"/api/v1/map/cities.geojson?city={city.slug}&lang=fr", "-"),
+        ]
+    if kind == "map":
+        return [("/map/", "-"), ("/map/?theme=housing", "-")]
+    if kind == "export":
+        return [("/" + route, "-"), ("/" + route + "?q=desk&sort=newest", "-")]
+    if kind == "feed_theme":
+        return [("/feeds/themes/housing/", "theme"), ("/feeds/themes/no-such-theme/", MISSING)]
+    if kind == "feed_city":
+        a, b = (people[r].city_officer.city for r in ("owner", "other_city"))
+        return [
+            (f"/feeds/cities/{a.slug}/", "city A"),
+            (f"/feeds/cities/{b.slug}/", "city B"),
+            ("/feeds/cities/x/", MISSING),
+        ]
+    if kind == "feed_coalition":
+        coalition = people["owner"].city_officer.city.coalition
+        return [
+            (f"/feeds/coalitions/{coalition.slug}/", "coalition"),
+            ("/feeds/coalitions/x/", MISSING),
+        ]
+    if kind == "feed_search":
+        return [("/feeds/search/", "-"), ("/feeds/search/?q=desk&theme=housing", "-")]
     if kind == "practice_slug":
         urls = [(f"/practices/{p.slug}/", t) for t, p in targets.items()]
         return urls + [("/practices/no-such-practice/", MISSING)]
@@ -860,6 +1088,14 @@ def fill(route, how, world, people, objects):
             # In the admin a practice is a practice, whatever its city: one per state.
             urls = [(base.format(pk=p.pk), t) for t, p in targets.items() if t != OTHER_CITY]
             return urls + [(base.format(pk=missing_pk), MISSING)]
+        if app == "publications":
+            # The draft and the published publication, or the chapter of each.
+            keyed = world["publications" if model == "publication" else "chapters"]
+            urls = [(base.format(pk=obj.pk), key) for key, obj in keyed.items()]
+            if model == "publication":
+                missing = max(obj.pk for obj in keyed.values()) + 1000
+                urls.append((base.format(pk=missing), MISSING))
+            return urls
         return [(base.format(pk=objects[(app, model)]), "-")]
     if kind == "practice_review":
         urls = [
@@ -892,6 +1128,34 @@ def fill(route, how, world, people, objects):
         ] + [(f"/members/conversations/{missing}/{suffix}", MISSING)]
     if kind == "insights_csv":
         return [("/insights/themes-coalitions.csv", "-"), ("/insights/nothing.csv", MISSING)]
+    if kind in ("publication_slug", "publication_pdf"):
+        suffix = "pdf/" if kind == "publication_pdf" else ""
+        urls = [
+            (f"/publications/{publication.slug}/{suffix}", key)
+            for key, publication in world["publications"].items()
+        ]
+        return urls + [(f"/publications/no-such-publication/{suffix}", MISSING)]
+    if kind == "publication_decide":
+        base = "/admin/publications/publication/{pk}/decide/{action}/"
+        publications = world["publications"]
+        urls = [
+            (base.format(pk=publication.pk, action=action), (key, action))
+            for key, publication in publications.items()
+            for action in PUBLICATION_DECISIONS
+        ]
+        published, draft = (
+            publications[PUBLICATION_PUBLISHED].pk,
+            publications[PUBLICATION_DRAFT].pk,
+        )
+        missing = max(publication.pk for publication in publications.values()) + 1000
+        return urls + [
+            # The published publication, decided on the version it had before being published.
+            (base.format(pk=published, action="withdraw"), (STALE, "withdraw")),
+            (base.format(pk=missing, action="publish"), (MISSING, "publish")),
+            (base.format(pk=draft, action="delete"), (PUBLICATION_DRAFT, "unknown")),
+        ]
+    if kind == "publication_start":
+        return [("/admin/publications/publication/start/", "-")]
     if kind == "adaptation_new":
         urls = [(f"/members/adaptations/new/{p.pk}/", t) for t, p in targets.items()]
         return urls + [(f"/members/adaptations/new/{missing_pk}/", MISSING)]
@@ -922,15 +1186,23 @@ def fill(route, how, world, people, objects):
         return [(f"/admin/autocomplete/?{query}", "-")]
     if kind == "view_on_site":
         content_type = ContentType.objects.get_for_model(Practice).pk
+        # A draft publication's address too: its title, for staff outside the Editors group.
+        publication_type = ContentType.objects.get_for_model(Publication).pk
+        draft_publication = world["publications"][PUBLICATION_DRAFT].pk
         return [
             (f"/admin/r/{written}/{practices[state].pk}/", (state, spelling))
             for state in (Status.PUBLISHED, Status.DRAFT)
             for written, spelling in [(content_type, "as written"), (f"+{content_type}", "respelt")]
+        ] + [
+            (
+                f"/admin/r/{publication_type}/{draft_publication}/",
+                (PUBLICATION_DRAFT, "as written"),
+            )
         ]
     if kind == "user_id":
         return [(f"/admin/auth/user/{people['owner'].pk}/password/", "-")]
     if kind == "app_label":
-        labels = ("auth", "axes", "cities", "exchange", "practices")
+        labels = ("auth", "axes", "cities", "exchange", "practices", "publications")
         return [(f"/admin/{label}/", label) for label in labels]
     if kind == "admin_unknown":
         return [("/admin/no/such/page/", "-")]
@@ -955,6 +1227,78 @@ def answer_matches(response, expected):
         location = urlsplit(response["Location"]).path
         return not location.endswith(("/accounts/login/", "/admin/login/"))
     return True
+
+
+# ---------------------------------------------------------------- what an answer holds
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What the open data's answers must be, when given (200): their content type (the part before
+# any ";"), and how the body begins or what it parses as (the publications' PDF: below).
+JSON_BODIES = {"api_search", "api_practice", "none"}
+
+
+def expected_content(route, how, target):
+    """(content type, check of the body) of a 200 answer, or None for an HTML page."""
+    kind = how[0]
+    if route.startswith("api/v1/") and kind in JSON_BODIES:
+        return "application/json", is_json
+    if kind == "api_schema":
+        if target == "json":
+            return "application/vnd.oai.openapi+json", is_json
+        return "application/vnd.oai.openapi", lambda body: body.startswith(b"openapi:")
+    if kind == "api_docs" and target == "script":
+        return "application/javascript", lambda body: b"<" not in body[:200]
+    if kind in ("api_docs", "map"):
+        return "text/html", lambda body: b"<html" in body
+    if kind == "geojson":
+        return "application/geo+json", lambda body: is_json(body, "FeatureCollection")
+    if route == "exports/practices.csv":
+        return "text/csv", lambda body: body.startswith("\ufeff".encode())
+    if route == "exports/practices.xlsx":
+        return XLSX, lambda body: body.startswith(b"PK")  # a zip, as every workbook is
+    if route.startswith("feeds/"):
+        return "application/atom+xml", lambda body: b"<feed " in body
+    if kind == "sitemap_section":
+        return "application/xml", lambda body: b"<urlset" in body
+    if route == "sitemap.xml":
+        return "application/xml", lambda body: b"<sitemapindex" in body
+    return None  # the other pages: not checked here
+
+
+def is_json(body, geojson_type=None):
+    import json
+
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    return geojson_type is None or data.get("type") == geojson_type
+
+
+def content_problem(route, how, target, response, body):
+    """What is wrong with the answer's type or body, or "" when nothing is. The API's errors
+    (everything under /api/ but the map's GeoJSON) are problem details, never an HTML page."""
+    import json
+
+    content_type = response.get("Content-Type", "").split(";")[0].strip()
+    status = response.status_code
+    if route.startswith("api/") and how[0] != "geojson" and status >= 400:
+        if content_type != "application/problem+json":
+            return f"an error as {content_type}"
+        try:
+            named = json.loads(body).get("status")
+        except ValueError:
+            return f"a problem whose body is not JSON: {body[:40]!r}"
+        return "" if named == status else f"a problem naming status {named}"
+    if status != 200:
+        return ""
+    expected = expected_content(route, how, target)
+    if expected is None:
+        return ""
+    wanted, check = expected
+    if content_type != wanted:
+        return f"{content_type}, not {wanted}"
+    return "" if check(body) else f"a body that is not {wanted}"
 
 
 # ---------------------------------------------------------------- what a request changed
@@ -1042,6 +1386,63 @@ def changes(before, after):
     return found
 
 
+PUBLICATION_KINDS = {
+    "publication_slug",
+    "publication_pdf",
+    "publication_decide",
+    "publication_start",
+}
+
+
+def publication_snapshot(world):
+    """Each publication of the fixture: its status and version (None: deleted)."""
+    keys = {publication.pk: key for key, publication in world["publications"].items()}
+    rows = dict.fromkeys(keys.values())
+    for pk, *state in Publication.objects.filter(pk__in=keys).values_list(
+        "pk", "status", "version"
+    ):
+        rows[keys[pk]] = tuple(state)
+    return rows
+
+
+def publication_changes(before, after):
+    """Name what happened to each publication that changed."""
+    found = {}
+    for key, old in before.items():
+        new = after[key]
+        if new == old:
+            continue
+        if new is None:
+            found[key] = "deleted"
+        elif new[0] != old[0]:
+            found[key] = f"status:{new[0]}"
+        else:
+            found[key] = "new version"
+    return found
+
+
+def expected_publication_changes(route, role, method, target, expected):
+    """What a request may change of the publications: an editor's decision makes the move of its
+    button; a saved admin form of a publication or of one of its chapters (added, changed or
+    deleted) makes a new version of that publication, recorded in its history, and a confirmed
+    delete of a publication removes it. Nothing else changes one."""
+    if method != "POST" or expected != 302 or target == MISSING:
+        return {}
+    if route.endswith("/decide/<slug:action>/"):
+        key, action = target
+        move = PUBLICATION_MOVES.get((action, key))
+        return {key: move} if move else {}
+    if not route.startswith(("admin/publications/publication/", "admin/publications/chapter/")):
+        return {}
+    if route.endswith("/start/") or route == "admin/publications/publication/add/":
+        return {}  # a new publication; the others stay as they are
+    if route == "admin/publications/chapter/add/":
+        return {PUBLICATION_DRAFT: "new version"}  # admin_sample adds it to the draft
+    if route.startswith("admin/publications/publication/") and route.endswith("/delete/"):
+        return {target: "deleted"}
+    return {target: "new version"}
+
+
 def expected_changes(route, role, method, target):
     """What a request may change: only an officer's own practice, or an editor's decision."""
     if method != "POST":
@@ -1079,6 +1480,7 @@ def admin_sample(model):
 
     theme, city = Theme.objects.order_by("pk").first(), City.objects.order_by("pk").first()
     coalition = Coalition.objects.order_by("pk").first()
+    draft_publication = Publication.objects.filter(status="draft").order_by("pk").first()
     password = "Lantern-orchard-1987"
     return {
         "practice": {"title": "Added in the admin", "slug": "added-in-the-admin", "city": city.pk},
@@ -1100,6 +1502,16 @@ def admin_sample(model):
         },
         "user": {"username": "added-user", "password1": password, "password2": password},
         "group": {"name": "Added group"},
+        "publication": {
+            "title_en": "Added publication",
+            "slug": "added-publication",
+            "year": "2026",
+        },
+        "chapter": {
+            "publication": draft_publication.pk if draft_publication else "",
+            "position": "2",
+            "title_en": "Added chapter",
+        },
     }.get(model, {})
 
 
@@ -1136,6 +1548,15 @@ def post_data(how, role, target, world, client=None, url=""):
 
         version = Adaptation.objects.get(pk=world["adaptation"]).version
         return {"version": version, "reason": "Decided in the matrix."}
+    if how[0] == "publication_decide" and role in ("editor", "superuser"):
+        key, _action = target
+        publication = world["publications"].get(PUBLICATION_PUBLISHED if key == STALE else key)
+        version = Publication.objects.get(pk=publication.pk).version if publication else 1
+        if key == STALE:
+            version -= 1
+        return {"version": version, "note": "Decided in the matrix."}
+    if how[0] == "publication_start" and role in ("editor", "superuser"):
+        return {"title": "Started in the matrix", "year": "2026", "group_by": "theme"}
     if how[0] not in ("practice_review", "revision_review") or role not in ("editor", "superuser"):
         return {}
     state, _action = target
@@ -1179,13 +1600,18 @@ def allowed_tables(how, method, expected, practice_changes):
     if how[0] == "adaptation_decide" and expected == 302:
         # The record and its event, the adapted practice's count, the e-mails' outbox.
         return ("exchange_", "practices_")
+    if how[0] in ("publication_decide", "publication_start") and expected == 302:
+        return ADMIN_TABLES["publications"]
     if how[0] in ("admin_add", "admin_object") and expected == 302:
         return (*ADMIN_TABLES[how[1]], "django_admin_log")
     return ("practices_",) if practice_changes else ()
 
 
 def admin_rows(how):
-    """How many rows the model of an admin page has (0 for other pages)."""
+    """How many rows the model of an admin page has (0 for other pages); the publications', for
+    the page that starts a draft."""
+    if how[0] == "publication_start":
+        how = ("admin_add", "publications", "publication")
     if how[0] not in ("admin_add", "admin_object"):
         return 0
     from django.apps import apps
@@ -1196,7 +1622,9 @@ def admin_rows(how):
 def rows_added(how, url, method, expected, target):
     """A saved add form adds one row, a confirmed delete removes one; nothing else adds any (a
     missing object's pages and the officers' add page, which leads to the invitation, redirect
-    without saving)."""
+    without saving). A draft started from the data is a new publication."""
+    if how[0] == "publication_start":
+        return 1 if method == "POST" and expected == 302 else 0
     if how[0] not in ("admin_add", "admin_object") or method != "POST" or expected != 302:
         return 0
     if target == MISSING or how[2] == "cityofficer" and url.endswith("/add/"):
@@ -1215,16 +1643,28 @@ def tables_ok(written, allowed):
 @pytest.fixture
 def world_files(world, media_root):
     """The files the fixture's image and document rows name, stored: the file view answers a
-    file only when it exists."""
+    file only when it exists. And the published publication's PDF in English, made and stored
+    as its first reader's request makes it: every request for it then reads it, writing
+    nothing (each request's writes are rolled back, so otherwise each would make it again)."""
+    from publications.pdf import pdf_of
+
     for key in world["practices"]:
         for name in (world["images"][key].image.name, world["attachments"][key].file.name):
             path = media_root / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(f"the file {name}".encode())
+    published = world["publications"][PUBLICATION_PUBLISHED]
+    stored = pdf_of(published, "en", "http://testserver/")
+    assert stored.version == published.version and stored.size > 0
 
 
 @pytest.mark.usefixtures("world_files")
-def test_every_url_answers_every_role_and_state_as_expected(world, people, clients, figures):
+def test_every_url_answers_every_role_and_state_as_expected(
+    world, people, clients, figures, settings
+):
+    # The API counts every request from the test client's address: its limit is not the
+    # subject here (tests/api/ checks the 429), so it must not answer one.
+    settings.API_RATE = "1000000/min"
     objects = admin_objects(world, people)
     world["conversation"] = objects["ab"]
     world["adaptation"] = objects["ba"]
@@ -1236,7 +1676,7 @@ def test_every_url_answers_every_role_and_state_as_expected(world, people, clien
 
     checked, wrong, untried = 0, [], []
     seen = set()
-    before = snapshot(world)
+    before, publications_before = snapshot(world), publication_snapshot(world)
     for route, _name in routes:
         if route in seen:  # accounts/password_reset/ is routed twice; the first one answers
             continue
@@ -1252,6 +1692,9 @@ def test_every_url_answers_every_role_and_state_as_expected(world, people, clien
                         continue
                     client = clients[role]
                     watched = how[0] in PRACTICE_KINDS or how[1:] == ("practices", "practice")
+                    watched_publications = how[0] in PUBLICATION_KINDS or how[1:2] == (
+                        "publications",
+                    )
                     data = {}
                     if method == "POST":
                         with rolled_back():
@@ -1262,17 +1705,40 @@ def test_every_url_answers_every_role_and_state_as_expected(world, people, clien
                             response = client.get(url)
                         else:
                             response = client.post(url, data)
+                        # A streamed answer (a download, a PDF) is read here: what it reads
+                        # while streaming is part of the request.
+                        if response.streaming:
+                            body = b"".join(response.streaming_content)
+                        else:
+                            body = response.content
                         written = written_by(written_before, rows_written())
                         added = admin_rows(how) - rows_before
                         changed = changes(before, snapshot(world)) if watched else {}
+                        moved = (
+                            publication_changes(publications_before, publication_snapshot(world))
+                            if watched_publications
+                            else {}
+                        )
                     checked += 1
                     if not answer_matches(response, expected):
                         got = response.status_code
                         where = response.get("Location", "")
                         wrong.append(f"{method} {url} [{target}] as {role}: {got} {where}")
+                    if how[0] == "publication_pdf" and response.status_code == 200:
+                        # The stored file, streamed (read through the client, which closes it).
+                        if response["Content-Type"] != "application/pdf" or body[:5] != b"%PDF-":
+                            wrong.append(f"{method} {url} as {role}: {response['Content-Type']}")
+                    problem = content_problem(route, how, target, response, body)
+                    if problem:
+                        wrong.append(f"{method} {url} [{target}] as {role}: {problem}")
                     allowed = expected_changes(route, role, method, target) if watched else {}
                     if changed != allowed:
                         wrong.append(f"{method} {url} [{target}] as {role} changed {changed}")
+                    may_move = expected_publication_changes(route, role, method, target, expected)
+                    if moved != may_move:
+                        wrong.append(
+                            f"{method} {url} [{target}] as {role} changed {moved}, not {may_move}"
+                        )
                     if added != rows_added(how, url, method, expected, target):
                         wrong.append(f"{method} {url} [{target}] as {role} added {added} rows")
                     may_write = allowed_tables(how, method, expected, allowed)
@@ -1325,20 +1791,78 @@ def test_member_urls_refuse_the_methods_they_do_not_take(world, clients, figures
     figures["member URLs: refused-method cases checked"] = checked
 
 
+def test_the_api_takes_get_head_and_options_only(world, settings):
+    """Every address under /api/ (the docs and the OpenAPI document too) answers HEAD and
+    OPTIONS as a read, and any method that writes with 405 as a problem naming the methods it
+    takes (Allow) — never a server error, never a page of another type."""
+    import json
+
+    settings.API_RATE = "1000000/min"
+    published = world["practices"][Status.PUBLISHED]
+    client = Client(raise_request_exception=False)
+    wrong = []
+    for url in [
+        "/api/v1/practices/",
+        f"/api/v1/practices/{published.slug}/",
+        "/api/v1/facets/",
+        "/api/v1/themes/",
+        "/api/v1/cities/",
+        "/api/v1/schema/",
+        "/api/v1/schema/?format=json",
+        "/api/docs/",
+        "/api/docs/?script=",
+        "/api/v2/",
+    ]:
+        for method in ("HEAD", "OPTIONS"):
+            response = client.generic(method, url)
+            if response.status_code not in (200, 404):
+                wrong.append(f"{method} {url}: {response.status_code}")
+        for method in ("PUT", "PATCH", "DELETE"):
+            response = client.generic(method, url)
+            content_type = response.get("Content-Type", "")
+            if response.status_code != 405 or content_type != "application/problem+json":
+                wrong.append(f"{method} {url}: {response.status_code} {content_type}")
+                continue
+            try:
+                named = json.loads(response.content)["status"]
+            except ValueError:
+                named = response.content[:30]
+            if named != 405 or "GET" not in response.get("Allow", ""):
+                wrong.append(
+                    f"{method} {url}: a problem of {named!r}, Allow {response.get('Allow')}"
+                )
+    assert not wrong, "\n".join(wrong)
+
+
 def test_the_same_answers_under_another_language_prefix(world, people):
     """Every language-prefixed pattern answers the same at /fr/… for a visitor."""
     client = Client()
     draft, published = world["practices"][Status.DRAFT], world["practices"][Status.PUBLISHED]
+    publications = world["publications"]
+    draft_publication = publications[PUBLICATION_DRAFT]
     checked = 0
     for name, args, expected in [
         ("public:practice_detail", [published.slug], 200),
         ("public:practice_detail", [draft.slug], 404),
+        ("publications:list", [], 200),
+        ("publications:detail", [publications[PUBLICATION_PUBLISHED].slug], 200),
+        ("publications:detail", [draft_publication.slug], 404),
+        ("publications:pdf", [draft_publication.slug], 404),
+        ("admin:publications_publication_decide", [draft_publication.pk, "publish"], 302),
         ("members:dashboard", [], 302),
         ("members:practice", [draft.pk], 302),
         ("members:practice_edit", [draft.pk], 302),
         ("admin:practices_practice_change", [draft.pk], 302),
         ("admin:practices_practice_review", [draft.pk, "approve"], 302),
         ("password_change", [], 302),
+        # The map, the downloads and the feeds exist in every language, for everyone.
+        ("maps:map", [], 200),
+        ("exports:practices_csv", [], 200),
+        ("exports:practices_xlsx", [], 200),
+        ("feeds:practices", [], 200),
+        ("feeds:theme", ["housing"], 200),
+        ("feeds:theme", ["no-such-theme"], 404),
+        ("feeds:search", [], 200),
     ]:
         with override("fr"):
             url = reverse(name, args=args)
@@ -1347,8 +1871,10 @@ def test_the_same_answers_under_another_language_prefix(world, people):
         assert response.status_code == expected, url
         if expected == 302:
             assert "/login/" in response["Location"], url
+        if response.streaming:
+            b"".join(response.streaming_content)  # read, so that the file is closed
         checked += 1
-    assert checked == 8
+    assert checked == 20
 
 
 # ---------------------------------------------------------------- nothing unpublished leaks
@@ -1413,12 +1939,29 @@ def public_and_hidden(make_practice, officer, editor, other_city):
     )
     services.revision_submit(revision=revision, actor=officer)
     assert City.objects.filter(slug="lonelyville").exists()
+    # A publication quoting the public practice (whose update awaits review), published; and a
+    # draft publication quoting the hidden ones too, its texts in English and in French.
+    from publications import services as publication_services
+
+    shown_publication = compose_publication([public], title="Visible publication")
+    shown_publication = publication_services.publish(
+        publication=shown_publication, actor=editor, version=shown_publication.version
+    )
+    draft_publication = compose_publication(
+        [public, *hidden.values()],
+        title=f"{HIDDEN} {LEAK} publication",
+        slug="forthcoming-report",
+        title_fr=f"{HIDDEN} {LEAK} rapport",
+        subtitle=f"{LEAK} subtitle",
+    )
     return {
         "public": public,
         "hidden": hidden,
         "shown_theme": shown_theme,
         "hidden_theme": hidden_theme,
         "lonely": lonely,
+        "publication": shown_publication,
+        "draft_publication": draft_publication,
     }
 
 
@@ -1460,6 +2003,10 @@ def test_nothing_unpublished_reaches_the_public(client, public_and_hidden, edito
         "/transfers/",
         "/insights/",
         "/insights/themes-targets.csv",
+        "/publications/",
+        "/fr/publications/",
+        data["publication"].get_absolute_url(),
+        f"/fr/publications/{data['publication'].slug}/",
         "/practices/?adapted=1&sort=adapted",
         "/practices/?cost=low&needs=schools&partner=ngo&population=medium",
         "/practices/?size=medium&budget=high&powers=schools&powers=culture",
@@ -1476,7 +2023,17 @@ def test_nothing_unpublished_reaches_the_public(client, public_and_hidden, edito
             assert LEAK not in content, url
             for practice in data["hidden"].values():
                 assert f"/practices/{practice.slug}/" not in content, url
+            assert f"/publications/{data['draft_publication'].slug}/" not in content, url
             checked += 1
+    # The draft publication has no page for the public; the published one quotes the public
+    # practice as it is live, not as its update proposes.
+    for prefix in ("", "/fr"):
+        draft_page = f"{prefix}/publications/{data['draft_publication'].slug}/"
+        assert client.get(draft_page).status_code == 404
+        assert client.get(draft_page + "pdf/").status_code == 404
+    shown_publication = client.get(data["publication"].get_absolute_url()).content.decode()
+    assert public.title in shown_publication and "Where more work is needed" in shown_publication
+    assert client.get("/publications/").context["publications"].count() == 1
     # The counts.
     home = client.get("/")
     assert home.context["figures"]["practices"] == 1
@@ -1521,6 +2078,185 @@ def test_nothing_unpublished_reaches_the_public(client, public_and_hidden, edito
     figures["unpublished-leak checks: public pages x viewers"] = checked
 
 
+def open_data_addresses(data):
+    """The open data's public addresses (API, downloads, feeds, map, GeoJSON, sitemap sections),
+    with searches and filters aimed at the unpublished practices."""
+    public, lonely = data["public"], data["lonely"]
+    shown, hidden_theme = data["shown_theme"], data["hidden_theme"]
+    hidden_searches = [
+        f"q={HIDDEN}",
+        "language=de",
+        f"city={lonely.slug}",
+        f"theme={hidden_theme.slug}",
+        "country=IS",
+        "promising=1",
+        "evidence=5",
+    ]
+    api = [
+        "/api/v1/practices/",
+        "/api/v1/practices/?lang=fr",
+        *(f"/api/v1/practices/?{query}" for query in hidden_searches),
+        f"/api/v1/practices/{public.slug}/",
+        f"/api/v1/practices/{public.slug}/?lang=fr",
+        f"/api/v1/practices/{public.slug}/?original=1",
+        "/api/v1/facets/",
+        f"/api/v1/facets/?q={HIDDEN}",
+        "/api/v1/themes/",
+        "/api/v1/commitments/",
+        "/api/v1/coalitions/",
+        "/api/v1/cities/",
+        "/api/v1/cities/?lang=fr",
+    ]
+    exports = [
+        f"{prefix}/exports/practices.{extension}{query}"
+        for extension in ("csv", "xlsx")
+        for prefix, query in [("", ""), ("/fr", ""), ("", f"?q={HIDDEN}"), ("", "?language=de")]
+    ] + [f"/exports/practices.csv?{query}" for query in hidden_searches[2:]]
+    feeds = [
+        "/feeds/practices/",
+        "/fr/feeds/practices/",
+        f"/feeds/themes/{shown.slug}/",
+        f"/feeds/themes/{hidden_theme.slug}/",
+        f"/feeds/cities/{public.city.slug}/",
+        f"/feeds/cities/{lonely.slug}/",
+        f"/feeds/coalitions/{public.city.coalition.slug}/",
+        f"/feeds/coalitions/{lonely.coalition.slug}/",
+        "/feeds/search/",
+        *(f"/feeds/search/?{query}" for query in hidden_searches),
+    ]
+    maps = [
+        "/map/",
+        "/fr/map/",
+        f"/map/?theme={hidden_theme.slug}",
+        f"/map/?coalition={lonely.coalition.slug}",
+        "/api/v1/map/cities.geojson",
+        "/api/v1/map/cities.geojson?lang=fr",
+        f"/api/v1/map/cities.geojson?city={lonely.slug}",
+        f"/api/v1/map/cities.geojson?coalition={lonely.coalition.slug}",
+        f"/api/v1/map/cities.geojson?theme={hidden_theme.slug}",
+    ]
+    sections = ["pages", "practices", "publications", "themes", "cities", "coalitions"]
+    sitemaps = ["/sitemap.xml", *(f"/sitemap-{section}.xml" for section in sections)]
+    return api + exports + feeds + maps + sitemaps
+
+
+def body_text(response):
+    """The answer as text; a workbook's cells, read with openpyxl."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        import io
+
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            ",".join("" if cell is None else str(cell) for cell in row)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    return content.decode()
+
+
+def exported_slugs(response, text):
+    """The slugs (second column) of a download's rows: the practices it holds."""
+    import csv
+
+    if response["Content-Type"].startswith("text/csv"):
+        rows = list(csv.reader(io_lines(text.removeprefix("\ufeff"))))
+    else:
+        rows = [line.split(",") for line in text.splitlines()]
+    return {row[1] for row in rows[1:] if len(row) > 1}
+
+
+def io_lines(text):
+    import io
+
+    return io.StringIO(text)
+
+
+def test_nothing_unpublished_or_private_reaches_the_open_data(
+    client, public_and_hidden, editor, settings, figures
+):
+    """The API, the downloads, the feeds, the map and its GeoJSON, and the sitemap's sections
+    hold published content only, and never a contact person or a city's e-mail address: for
+    visitors and editors alike, with the page cache off and on (read twice: stored, then
+    served from the cache)."""
+    from cities.models import City
+
+    settings.API_RATE = "1000000/min"
+    data = public_and_hidden
+    public = data["public"]
+    # The contact person (only signed-in people see it, on the practice's page) and the city's
+    # address: never in the open data.
+    Practice.objects.filter(pk=public.pk).update(
+        contact_name="Privata Contactperson",
+        contact_role="Keeper of the private desk",
+        contact_email="privata.contact@example.org",
+    )
+    City.objects.filter(pk=public.city_id).update(contact_email="town-hall-desk@example.org")
+    private = [
+        "Privata Contactperson",
+        "Keeper of the private desk",
+        "privata.contact@example.org",
+        "town-hall-desk@example.org",
+        "Alex Martin",  # the other practices' contact person (the factory's)
+        "alex.martin@example.org",
+    ]
+    hidden_slugs = [practice.slug for practice in data["hidden"].values()]
+    hidden_slugs += list(
+        Practice.objects.exclude(status=Status.PUBLISHED).values_list("slug", flat=True)
+    )
+    draft_publication = data["draft_publication"]
+    addresses = open_data_addresses(data)
+    signed_in = Client()
+    signed_in.force_login(editor)
+    checked = 0
+    # Signed-in people are never served from the cache: read by visitors only with it on.
+    for cache_seconds, viewers in [(0, (client, signed_in)), (600, (client,)), (600, (client,))]:
+        settings.PAGE_CACHE_SECONDS = cache_seconds
+        for who in viewers:
+            for url in addresses:
+                response = who.get(url)
+                assert response.status_code == 200, url
+                text = body_text(response)
+                assert LEAK not in text, url  # (the searched word may be repeated)
+                for slug in hidden_slugs:
+                    assert f"/practices/{slug}/" not in text, (url, slug)
+                    assert f'"{slug}"' not in text, (url, slug)
+                assert f"/publications/{draft_publication.slug}/" not in text, url
+                for detail in private:
+                    assert detail not in text, (url, detail)
+                if "/exports/" in url:
+                    slugs = exported_slugs(response, text)
+                    assert slugs <= {public.slug}, (url, slugs)
+                    if "?" not in url:
+                        assert slugs == {public.slug}, url  # really the practices' rows
+                checked += 1
+    # The unpublished practices have no address in the API, whoever asks; the error says
+    # nothing of them either.
+    for who in (client, signed_in):
+        for slug in hidden_slugs:
+            for url in (f"/api/v1/practices/{slug}/", f"/api/v1/practices/{slug}/?lang=fr"):
+                response = who.get(url)
+                assert response.status_code == 404, url
+                assert response["Content-Type"] == "application/problem+json", url
+                assert LEAK not in response.content.decode(), url
+                checked += 1
+    # The public practice is really there: the checks above read real answers.
+    api = client.get("/api/v1/practices/").json()
+    assert [item["slug"] for item in api["results"]] == [public.slug] and api["count"] == 1
+    assert client.get(f"/api/v1/practices/?q={HIDDEN}").json()["count"] == 0
+    feed = client.get("/feeds/practices/").content.decode()
+    assert feed.count("<entry>") == 1 and public.get_absolute_url() in feed
+    geojson = client.get("/api/v1/map/cities.geojson").json()
+    counts = {
+        feature["properties"]["slug"]: feature["properties"]["count"]
+        for feature in geojson["features"]
+    }
+    assert counts.get(data["lonely"].slug, 0) == 0
+    figures["unpublished-leak checks: open data answers x viewers"] = checked
+
+
 def test_archiving_removes_a_practice_from_cached_public_pages_at_once(
     client, public_and_hidden, editor, settings
 ):
@@ -1545,6 +2281,36 @@ def test_archiving_removes_a_practice_from_cached_public_pages_at_once(
         assert "Visible practice" not in client.get(url).content.decode(), url
     # Rendered afresh (signed-in people never get a cached page): the count has dropped too.
     assert editor_client.get("/").context["figures"]["practices"] == 0
+
+
+def test_a_draft_publication_never_reaches_cached_pages_and_a_withdrawn_one_leaves_them_at_once(
+    client, public_and_hidden, editor, settings
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    publication, draft = public_and_hidden["publication"], public_and_hidden["draft_publication"]
+    editor_client = Client()
+    editor_client.force_login(editor)
+    # An editor reads the draft (signed in: never stored); the public still finds none.
+    assert editor_client.get(draft.get_absolute_url()).status_code == 200
+    for _twice in range(2):
+        assert client.get(draft.get_absolute_url()).status_code == 404
+    urls = ["/publications/", "/fr/publications/", publication.get_absolute_url()]
+    for url in urls:
+        first = client.get(url)
+        assert "Visible publication" in first.content.decode(), url
+        again = client.get(url)
+        assert again["X-Page-Cache"] == "hit", url  # the cache is really on
+        assert LEAK not in again.content.decode() and draft.slug not in again.content.decode()
+    response = decide(
+        editor_client,
+        reverse("admin:publications_publication_decide", args=[publication.pk, "withdraw"]),
+        {"note": "Withdrawn in the test."},
+    )
+    assert response.status_code == 302
+    assert client.get(publication.get_absolute_url()).status_code == 404
+    assert client.get(publication.get_absolute_url() + "pdf/").status_code == 404
+    for url in urls[:2]:
+        assert "Visible publication" not in client.get(url).content.decode(), url
 
 
 def test_staff_given_the_model_permissions_still_cannot_read_the_records(world, people):

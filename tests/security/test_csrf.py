@@ -20,6 +20,7 @@ from practices.models import Theme
 from tests.cities.factories import PASSWORD
 
 from .conftest import (
+    PUBLICATION_DRAFT,
     Status,
     complete_form,
     fingerprint,
@@ -53,6 +54,7 @@ def cases(world, people):
     review = "admin:practices_practice_review"
     revision_review = "admin:practices_practicerevision_review"
     theme = Theme.objects.order_by("pk").first()
+    draft_publication = world["publications"][PUBLICATION_DRAFT]
     return [
         ("owner", reverse("members:practice_new"), lambda: complete_form(action="save"), "new"),
         ("owner", reverse("members:account"), lambda: {"preferred_language": "fr"}, "language"),
@@ -153,6 +155,20 @@ def cases(world, people):
             reverse(revision_review, args=[revision.pk, "reject"]),
             lambda: seen(revision, message="No."),
             "reject the update",
+        ),
+        (
+            "editor",
+            reverse(
+                "admin:publications_publication_decide", args=[draft_publication.pk, "publish"]
+            ),
+            lambda: seen(draft_publication, note="Ready."),
+            "publish a publication",
+        ),
+        (
+            "editor",
+            reverse("admin:publications_publication_start"),
+            lambda: {"title": "Started from the data", "year": "2026", "group_by": "theme"},
+            "start a publication from the data",
         ),
         (
             "editor",

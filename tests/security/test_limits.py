@@ -70,6 +70,13 @@ SEARCH = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def unthrottled(settings):
+    """The API's rate limit counts every request of the test client: these tests send hundreds
+    (tests/api/ checks the limit itself)."""
+    settings.API_RATE = "1000000/min"
+
+
 @pytest.fixture
 def published(make_practice):
     return make_practice(Status.PUBLISHED)
@@ -80,9 +87,12 @@ def public_addresses(practice):
     one of them answers, what a parameter it does not read answers).
 
     A bad value is left out (the page as without it; the search says so), except for a sitemap
-    page, which cannot exist (404). The public pages send any other parameter away, to the same
-    address without it (301); the others ignore it.
+    page, which cannot exist (404), and in the API, which refuses the request with a problem
+    naming it (400), as it refuses any parameter it does not read. The public pages, the map's
+    GeoJSON and the feeds send any other parameter away, to the same address without it (301);
+    the others ignore it.
     """
+    search = [name for name in SEARCH if name != "page"]
     return [
         ("/", [], None, 301),
         ("/practices/", SEARCH, 200, 301),
@@ -94,6 +104,20 @@ def public_addresses(practice):
         (practice.city.get_absolute_url(), ["page"], 200, 301),
         (practice.city.coalition.get_absolute_url(), ["page"], 200, 301),
         ("/sitemap.xml", ["p"], 404, 200),
+        ("/sitemap-practices.xml", ["p"], 404, 200),
+        # The open data: the API (the search's parameters and its language), the map and its
+        # GeoJSON, the downloads (which read the search's parameters, and ignore the page) and
+        # the feeds. Copies of SEARCH: only the search page says what it left out.
+        ("/api/v1/practices/", [*SEARCH, "lang"], 400, 400),
+        (f"/api/v1/practices/{practice.slug}/", ["original", "lang"], 400, 400),
+        ("/api/v1/facets/", [*search, "lang"], 400, 400),
+        ("/api/v1/themes/", ["lang"], 400, 400),
+        ("/map/", ["theme", "coalition", "target"], 200, 301),
+        ("/api/v1/map/cities.geojson", ["theme", "coalition", "target", "city", "lang"], 200, 301),
+        ("/exports/practices.csv", list(SEARCH), 200, 200),
+        ("/exports/practices.xlsx", list(SEARCH), 200, 200),
+        ("/feeds/practices/", [], None, 301),
+        ("/feeds/search/", search, 200, 301),
         ("/robots.txt", [], None, 200),
         ("/healthz", [], None, 200),
         ("/language/fr/", ["next"], 302, 302),
@@ -240,6 +264,18 @@ def test_a_5000_character_search_and_other_long_values(published):
     assert client.get("/language/fr/", {"next": "/" + "x" * 5000}).status_code == 302
     assert client.get("/accounts/login/", {"next": "/" + "x" * 5000}).status_code == 200
     assert client.get(published.get_absolute_url(), {"original": "1" * 5000}).status_code == 200
+    # The open data: the API refuses what the search page leaves out (400); the downloads, the
+    # feed and the map leave it out.
+    for params in [{"q": long_text[:5000]}, {"page": "9" * 5000}, {"theme": "x" * 5000}]:
+        assert client.get("/api/v1/practices/", params).status_code == 400, list(params)
+    for address in ["/exports/practices.csv", "/exports/practices.xlsx", "/feeds/search/"]:
+        response = client.get(address, {"q": long_text[:5000], "theme": "x" * 5000})
+        assert response.status_code == 200, address
+        if response.streaming:
+            b"".join(response.streaming_content)
+    for address in ["/map/", "/api/v1/map/cities.geojson"]:
+        assert client.get(address, {"theme": "x" * 5000}).status_code == 200, address
+    assert client.get("/sitemap-practices.xml", {"p": "9" * 5000}).status_code == 404
 
 
 def test_a_search_excluding_many_words(published):
@@ -277,17 +313,22 @@ def hostile_cases(practice):
 
 def test_nul_bytes_and_invalid_utf8_in_every_public_parameter(published, figures):
     """Every case answers exactly what its address promises: never a 500, and never a 400 either
-    (a bad value is refused by the parameter that reads it, as any other bad value is); a search
-    leaves out, with a note, each parameter it was given a hostile value for; a redirect stays on
-    the site."""
+    (a bad value is refused by the parameter that reads it, as any other bad value is) but from
+    the API, whose refusal is a problem (400, JSON); a search leaves out, with a note, each
+    parameter it was given a hostile value for; a redirect stays on the site. A download is read
+    to its end: its rows are written as it is sent."""
     client = Client()
     cases = hostile_cases(published)
     answered = []
     for address, query, expected, left_out in cases:
         response = client.get(f"{address}?{query}")
+        if response.streaming:
+            b"".join(response.streaming_content)
         answered.append((address, query, response.status_code))
         if response.status_code != expected:
             continue
+        if response.status_code == 400:
+            assert response["Content-Type"] == "application/problem+json", (address, query)
         if response.status_code == 301:
             assert response["Location"] == address, query  # the same page, without it
         elif response.status_code == 302:
@@ -301,9 +342,9 @@ def test_nul_bytes_and_invalid_utf8_in_every_public_parameter(published, figures
         if status != case[2]
     ]
     assert not wrong, wrong
-    # 31 parameters read × 7 values, 6 page numbers × 2 huge ones, 2 searches × 7 values with
-    # every parameter at once, 15 addresses × 5 names no view reads.
-    assert len(cases) == 31 * 7 + 6 * 2 + 2 * 7 + 15 * 5 == 318
+    # 103 parameters read × 7 values, 10 page numbers × 2 huge ones, 10 addresses reading
+    # several × 7 values with every parameter at once, 26 addresses × 5 names no view reads.
+    assert len(cases) == 103 * 7 + 10 * 2 + 10 * 7 + 26 * 5 == 941
     figures["limits: public parameter x hostile value cases"] = len(cases)
 
 
@@ -319,6 +360,11 @@ def test_nul_bytes_and_invalid_utf8_in_addresses(published, officer):
             f"/coalitions/{bad}/",
             f"/fr/practices/{bad}/",
             f"/{bad}/",
+            f"/api/v1/practices/{bad}/",
+            f"/feeds/themes/{bad}/",
+            f"/feeds/cities/{bad}/",
+            f"/feeds/coalitions/{bad}/",
+            f"/sitemap-{bad}.xml",
         ]:
             assert client.get(path).status_code == 404, path
         response = client.get(f"/language/{bad}/")

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.translation import override
 
+from cities.models import City
 from practices.models import (
     CityRole,
     OutgoingEmail,
@@ -363,6 +364,7 @@ def test_no_payload_is_ever_rendered_as_markup(editor, figures):
         "home": (visitor, "/"),
         "theme list": (visitor, "/themes/"),
         "city list": (visitor, "/cities/"),
+        "map page": (visitor, "/map/"),
         "admin practice list": (editor_client, "/admin/practices/practice/?state=all"),
         "admin review events": (editor_client, "/admin/practices/reviewevent/"),
     }.items():
@@ -437,6 +439,9 @@ SHOWN = {
     "home": {1, 2, 32, 34},
     "theme list": {32, 33},
     "city list": {34, 36},
+    # The map without JavaScript: its filters (themes), the cities by coalition with their
+    # newest practices; the same in its data- attributes for the script.
+    "map page": {1, 32, 34, 36},
     "admin practice list": {1, 32, 34, 36},
     "admin review events": {1},
     "search page, payload as every parameter": {34, *SEARCH_PARAMETERS},
@@ -506,3 +511,102 @@ def test_links_never_become_script_urls(officer, editor, make_practice):
         response = who.get(url)
         assert response.status_code == 200
         check_html(response.content.decode(), url)
+
+
+# ---------------------------------------------------------------- JSON-LD, the map and the feeds
+
+BREAKOUT = "</script><script>alert(1)</script><!-- \u2028 & '\" <img src=x onerror=alert(2)>"
+
+
+def test_the_checker_accepts_json_ld_data_and_no_other_inline_script():
+    """The one inline script a page may hold is JSON-LD (data): exactly that type, JSON, with no
+    "</" or "<!--" in it; any other inline script is refused as before."""
+    fine = '<script type="application/ld+json">{"name": "\\u003C/script\\u003E"}</script>'
+    found = []
+    check_html(fine, "JSON-LD", json_ld=found)
+    assert found == [{"name": "</script>"}]
+    for refused in [
+        '<script type="application/ld+json">{"name": "</b>"}</script>',
+        '<script type="application/ld+json">{"name": "<!--"}</script>',
+        '<script type="application/ld+json">{"name": 1</script><script>alert(1)</script>',
+        '<script type="application/ld+json">alert(1)</script>',
+        '<script type="application/ld+json" onload="alert(1)">{}</script>',
+        '<script type="application/ld+json" id="x">{}</script>',
+        '<script type="APPLICATION/LD+JSON">{}</script>',
+        '<script type="application/json">{}</script>',
+        '<script type="text/javascript">{}</script>',
+        "<script>{}</script>",
+        '<script type="application/ld+json">{}',
+    ]:
+        with pytest.raises(AssertionError):
+            check_html(refused, refused)
+
+
+def test_hostile_titles_stay_data_in_json_ld_the_map_and_the_feeds(make_practice, editor, city):
+    """A practice, its city, its coalition and a publication named to close a script element:
+    their JSON-LD stays JSON holding exactly the name (never ending the element), the map's page
+    and its data attributes stay text, and the GeoJSON, the API and the feed stay their own
+    types, each holding the name as data."""
+    import json
+    from xml.etree import ElementTree
+
+    from publications import services as publication_services
+
+    from .conftest import compose_publication
+
+    title = f"Desk {BREAKOUT}"[:120]
+    City.objects.filter(pk=city.pk).update(
+        name=f"Ghent {BREAKOUT}"[:100], latitude="51.05", longitude="3.72"
+    )
+    city.coalition.__class__.objects.filter(pk=city.coalition_id).update(
+        name_en=f"Coalition {BREAKOUT}"[:100]
+    )
+    practice = make_practice(Status.PUBLISHED, title=title, summary=f"Summary {BREAKOUT}")
+    publication = compose_publication(
+        [practice],
+        title=f"Report {BREAKOUT}"[:200],
+        slug="hostile-report",
+        subtitle=f"Subtitle {BREAKOUT}",
+    )
+    publication = publication_services.publish(
+        publication=publication, actor=editor, version=publication.version
+    )
+    city.refresh_from_db()
+    visitor = Client()
+    names = {}
+    for prefix in ("", "/fr"):
+        for page, url, wanted in [
+            ("practice page", f"{prefix}/practices/{practice.slug}/", title),
+            ("city page", f"{prefix}/cities/{city.slug}/", city.name),
+            ("publication page", f"{prefix}/publications/{publication.slug}/", publication.title),
+            ("publications", f"{prefix}/publications/", None),
+            ("map page", f"{prefix}/map/", None),
+            ("map page, filtered", f"{prefix}/map/?coalition={city.coalition.slug}", None),
+            ("search", f"{prefix}/practices/", None),
+        ]:
+            response = visitor.get(url)
+            assert response.status_code == 200, url
+            found = []
+            check_html(response.content.decode(), url, json_ld=found)
+            if wanted is not None:
+                # The JSON-LD names the thing exactly as typed: the payload really went in.
+                assert found, f"{url}: no JSON-LD"
+                names[page] = [item.get("name") for item in found]
+                assert wanted in names[page], (url, names[page])
+    # Data, not pages: each in its own type, the names inside as typed.
+    geojson = visitor.get("/api/v1/map/cities.geojson")
+    assert geojson["Content-Type"].startswith("application/geo+json")
+    features = json.loads(geojson.content)["features"]
+    shown = {feature["properties"]["name"]: feature for feature in features}
+    assert city.name in shown
+    assert [item["title"] for item in shown[city.name]["properties"]["practices"]] == [title]
+    api = visitor.get(f"/api/v1/practices/{practice.slug}/")
+    assert api["Content-Type"] == "application/json" and api.json()["title"] == title
+    feed = visitor.get("/feeds/practices/")
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ElementTree.fromstring(feed.content).findall(f"{atom}entry")
+    assert [entry.find(f"{atom}title").text for entry in entries] == [title]
+    city_feed = visitor.get(f"/feeds/cities/{city.slug}/")
+    assert city_feed.status_code == 200
+    ElementTree.fromstring(city_feed.content)  # still XML
