@@ -3,6 +3,7 @@ for a page that does not exist."""
 
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 PAGE_SIZE = 20
 # No listing has this many pages: a larger number means "the last page", and never reaches the
@@ -22,7 +23,11 @@ def requested_page_number(requested):
 
 
 def last_page_note(num_pages):
-    return _("There are only %(count)s pages; showing the last one.") % {"count": num_pages}
+    return ngettext(
+        "There is only one page; showing it.",
+        "There are only %(count)s pages; showing the last one.",
+        num_pages,
+    ) % {"count": num_pages}
 
 
 def page_of(queryset, requested, count=None):

@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.forms import PracticeAttachmentForm, PracticeForm, PracticeImageForm
@@ -30,15 +31,22 @@ Status = Practice.Status
 DECISIONS = {"changes_requested", "rejected", "published", "archived", "approved"}
 
 
+# Translated when a page shows them, in that page's language (not once, at import).
 NEXT_STEPS = {
-    Status.DRAFT: _("Complete every section, then submit it for review."),
-    Status.SUBMITTED: _("The editors are reviewing it. Withdraw it if you need to change it."),
-    Status.CHANGES_REQUESTED: _(
+    Status.DRAFT: gettext_lazy("Complete every section, then submit it for review."),
+    Status.SUBMITTED: gettext_lazy(
+        "The editors are reviewing it. Withdraw it if you need to change it."
+    ),
+    Status.CHANGES_REQUESTED: gettext_lazy(
         "Read the editors' message, edit the practice and submit it again."
     ),
-    Status.PUBLISHED: _("It is public. You can propose an update; editors review it first."),
-    Status.REJECTED: _("Read the editors' reason. You may write a new practice."),
-    Status.ARCHIVED: _("It is no longer public. Ask the editors if it should be restored."),
+    Status.PUBLISHED: gettext_lazy(
+        "It is public. You can propose an update; editors review it first."
+    ),
+    Status.REJECTED: gettext_lazy("Read the editors' reason. You may write a new practice."),
+    Status.ARCHIVED: gettext_lazy(
+        "It is no longer public. Ask the editors if it should be restored."
+    ),
 }
 
 
@@ -146,6 +154,9 @@ def _after_save(request, form, practice):
         _set_version(form, practice.version)
         _add_workflow_errors(form, error)
         context = _form_context(request, form, practice)
+        if request.POST.get("action") == "submit":
+            # What was typed is stored, but nobody will review it: say so first.
+            context["not_submitted"] = error.message
         return render(request, "members/practice_form.html", context, status=200)
     return HttpResponseRedirect(reverse("members:practice", args=[practice.pk]))
 
@@ -214,6 +225,7 @@ def _revision_edit(request, practice):
         return render(
             request, "members/practice_form.html", _form_context(request, form, practice, revision)
         )
+    saved = False
     try:
         revision = services.revision_save(
             practice=practice,
@@ -222,6 +234,7 @@ def _revision_edit(request, practice):
             expected_version=form.cleaned_data.get("version"),
             base_version=form.cleaned_data.get("base_version"),
         )
+        saved = True
         if request.POST.get("action") == "submit":
             services.revision_submit(
                 revision=revision, actor=request.user, message=form.cleaned_data.get("reply", "")
@@ -248,9 +261,10 @@ def _revision_edit(request, practice):
         revision = practice.revisions.open().first()
         _set_version(form, revision.version if revision else 0, practice.version)
         _add_workflow_errors(form, error)
-        return render(
-            request, "members/practice_form.html", _form_context(request, form, practice, revision)
-        )
+        context = _form_context(request, form, practice, revision)
+        if saved and request.POST.get("action") == "submit":
+            context["not_submitted"] = error.message
+        return render(request, "members/practice_form.html", context)
     return HttpResponseRedirect(reverse("members:practice", args=[practice.pk]))
 
 

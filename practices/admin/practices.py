@@ -31,6 +31,16 @@ from .review import ReviewAction, ReviewActionsMixin
 
 Status = Practice.Status
 
+# What an editor reads after a decision: a sentence for each state it can lead to.
+DECIDED_MESSAGES = {
+    Status.DRAFT: _("“%(title)s” is a draft again."),
+    Status.SUBMITTED: _("“%(title)s” is awaiting review."),
+    Status.CHANGES_REQUESTED: _("Changes were requested for “%(title)s”."),
+    Status.PUBLISHED: _("“%(title)s” is published."),
+    Status.REJECTED: _("“%(title)s” was rejected."),
+    Status.ARCHIVED: _("“%(title)s” is archived."),
+}
+
 REVIEW_ACTIONS = {
     "approve": ReviewAction(
         services.practice_approve, _("Approve and publish"), Status.SUBMITTED, False
@@ -293,10 +303,8 @@ class PracticeAdmin(ReviewActionsMixin, SafeSearchMixin, admin.ModelAdmin):
         return {"preview_practice": practice}
 
     def decided_message(self, practice):
-        return _("“%(title)s” is now %(status)s.") % {
-            "title": practice.title,
-            "status": practice.get_status_display(),
-        }
+        sentence = DECIDED_MESSAGES.get(practice.status, _("“%(title)s”: %(status)s."))
+        return sentence % {"title": practice.title, "status": practice.get_status_display()}
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

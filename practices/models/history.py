@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .content import NOTE_MAX_LENGTH
 from .practice import Practice
@@ -63,7 +64,9 @@ class ReviewEvent(models.Model):
         related_name="events",
     )
     from_status = models.CharField(_("from"), max_length=20, choices=EVENT_STATES)
-    to_status = models.CharField(_("to"), max_length=20, choices=EVENT_STATES)
+    to_status = models.CharField(
+        pgettext_lazy("the status a change led to", "to"), max_length=20, choices=EVENT_STATES
+    )
     message = models.TextField(
         _("message to the city"),
         max_length=NOTE_MAX_LENGTH,

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutgoingEmail(models.Model):
@@ -8,7 +9,7 @@ class OutgoingEmail(models.Model):
     If sending fails the row stays, with the error, and `send_queued_emails` tries again.
     """
 
-    to = models.EmailField(_("to"))
+    to = models.EmailField(pgettext_lazy("the recipient of an e-mail", "to"))
     subject = models.CharField(_("subject"), max_length=250)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)

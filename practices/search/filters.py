@@ -210,6 +210,16 @@ class PracticeFilter(django_filters.FilterSet):
             choices = [(item["slug"], item["label"]) for item in self.terms[name]]
             self.filters[name].extra["choices"] = choices
 
+    @property
+    def inverted_years(self):
+        """Return (from, to) as the visitor typed them when the first year is after the second,
+        as texts; the search keeps both bounds (so finds nothing) and the page says why."""
+        data = getattr(self.form, "cleaned_data", None) or {}
+        start, end = data.get("year_from"), data.get("year_to")
+        if start is None or end is None or start <= end:
+            return None
+        return tuple(format(year.normalize(), "f") for year in (start, end))
+
     def filter_text(self, queryset, name, value):
         return queryset.matching(value)
 

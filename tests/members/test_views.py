@@ -613,3 +613,93 @@ def test_what_a_signed_in_person_sees_is_never_stored(officer_client, editor_cli
     assert "private" in control and "no-store" in control
     anonymous = Client().get(published.get_absolute_url())
     assert "private" not in anonymous.get("Cache-Control", "")
+
+
+def test_next_step_hints_are_in_the_pages_language(officer_client, make_practice):
+    draft = make_practice(Status.DRAFT, title="My draft")
+    published = make_practice(Status.PUBLISHED, title="Out there")
+    dashboard = officer_client.get("/fr/members/").content.decode()
+    assert "Remplissez toutes les sections, puis soumettez la pratique" in dashboard
+    assert "Elle est publique. Vous pouvez proposer une mise à jour" in dashboard
+    assert "Complete every section, then submit" not in dashboard
+    assert "It is public. You can propose an update" not in dashboard
+    page = officer_client.get(f"/fr/members/practices/{published.pk}/").content.decode()
+    assert "Elle est publique. Vous pouvez proposer une mise à jour" in page
+    page = officer_client.get(f"/es/members/practices/{draft.pk}/").content.decode()
+    assert "Complete every section, then submit" not in page
+    # English is still English.
+    page = officer_client.get(f"/members/practices/{draft.pk}/").content.decode()
+    assert "Complete every section, then submit it for review." in page
+
+
+def test_translation_links_name_the_language_without_an_article(officer_client, make_practice):
+    practice = make_practice(Status.DRAFT, language="en")
+    page = officer_client.get(reverse("members:practice", args=[practice.pk])).content.decode()
+    assert "Add a translation: Arabic" in page and "Add a translation: French" in page
+    assert "Add a Arabic" not in page and "Add a French" not in page
+    page = officer_client.get(f"/fr/members/practices/{practice.pk}/").content.decode()
+    assert "Ajouter une traduction : Arabe" in page
+
+
+ALERT = re.compile(r'<div class="[^"]*" role="alert" id="not-submitted"[^>]*>(.*?)</div>', re.S)
+
+
+def test_an_incomplete_submission_says_at_the_top_that_it_was_saved_as_a_draft(
+    officer_client, draft
+):
+    edit_url = reverse("members:practice_edit", args=[draft.pk])
+    response = officer_client.post(
+        edit_url,
+        complete_form(summary="", action="submit", version=draft.version),
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    alert = ALERT.search(content)
+    assert alert, "no alert saying what happened"
+    text = alert.group(1)
+    assert "Saved as a draft, not submitted for review" in text
+    assert "not complete yet" in text  # why
+    # At the top: before the criteria, the error list and the form.
+    assert content.index('id="not-submitted"') < content.index('id="criteria-heading"')
+    assert content.index('id="not-submitted"') < content.index('id="practice-form"')
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT and draft.summary == ""
+    # Saving a draft on purpose says nothing of the kind.
+    response = officer_client.post(
+        edit_url, complete_form(summary="", action="save", version=draft.version), follow=True
+    )
+    assert 'id="not-submitted"' not in response.content.decode()
+    # A new practice, incomplete and submitted at once, is saved as a draft and says so too.
+    response = officer_client.post(
+        reverse("members:practice_new"),
+        complete_form(title="Brand new", results="", action="submit"),
+    )
+    assert response.status_code == 200
+    assert "Saved as a draft, not submitted for review" in ALERT.search(
+        response.content.decode()
+    ).group(1)
+    assert Practice.objects.get(title="Brand new").status == Status.DRAFT
+    # In French, too.
+    response = officer_client.post(
+        f"/fr/members/practices/{draft.pk}/edit/",
+        complete_form(
+            summary="", action="submit", version=Practice.objects.get(pk=draft.pk).version
+        ),
+    )
+    assert "Enregistrée comme brouillon, non soumise" in ALERT.search(
+        response.content.decode()
+    ).group(1)
+
+
+def test_an_incomplete_update_says_it_was_saved_but_not_submitted(officer_client, make_practice):
+    practice = make_practice(Status.PUBLISHED)
+    response = officer_client.post(
+        reverse("members:practice_edit", args=[practice.pk]),
+        complete_form(
+            title=practice.title, summary="", action="submit", base_version=practice.version
+        ),
+    )
+    assert response.status_code == 200
+    text = ALERT.search(response.content.decode()).group(1)
+    assert "Your update was saved, but not submitted for review" in text
+    assert PracticeRevision.objects.get(practice=practice).status == PracticeRevision.Status.DRAFT

@@ -381,3 +381,39 @@ def test_an_editors_save_from_a_page_opened_before_a_change_is_refused(
     again = form_data(content, "practice_form")
     assert editor_client.post(change_url(practice), again).status_code == 302
     assert Practice.objects.get(pk=practice.pk).summary == "My summary, written before."
+
+
+@pytest.mark.parametrize(
+    "action,data,said",
+    [
+        ("request_changes", {"message": "Add figures."}, "Changes were requested for “{title}”."),
+        ("reject", {"message": "Out of scope."}, "“{title}” was rejected."),
+        ("approve", {}, "“{title}” is published."),
+    ],
+)
+def test_a_decision_is_confirmed_in_a_sentence(editor_client, make_practice, action, data, said):
+    practice = make_practice(Status.SUBMITTED, title="Night buses")
+    response = decide(editor_client, review_url(practice, action), data, follow=True)
+    content = response.content.decode()
+    assert said.format(title="Night buses") in content
+    assert "is now" not in content
+
+
+def test_a_decision_is_confirmed_in_a_sentence_in_french(editor_client, make_practice):
+    practice = make_practice(Status.SUBMITTED, title="Night buses")
+    url = "/fr" + review_url(practice, "request_changes")
+    content = decide(editor_client, url, {"message": "Add figures."}, follow=True).content.decode()
+    assert "Des modifications ont été demandées pour « Night buses »." in content
+
+
+def test_the_to_columns_of_the_records_have_their_own_words(client, superuser, make_practice):
+    from django.utils import translation
+
+    make_practice(Status.SUBMITTED)
+    client.force_login(superuser)
+    with translation.override("fr"):
+        outbox = reverse("admin:practices_outgoingemail_changelist")
+        events = reverse("admin:practices_reviewevent_changelist")
+    assert outbox.startswith("/fr/")
+    assert ">Destinataire</a>" in client.get(outbox).content.decode()
+    assert ">Vers</a>" in client.get(events).content.decode()

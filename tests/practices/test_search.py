@@ -319,7 +319,7 @@ def test_paging_keeps_every_filter(client, catalogue, make_practice):
         ({"page": "abc"}, "not understood"),
         ({"page": "0"}, "Pages start at 1"),
         ({"page": "-3"}, "Pages start at 1"),
-        ({"page": "99999"}, "showing the last one"),
+        ({"page": "99999"}, "There is only one page; showing it."),
         ({"year_from": "abc"}, "Enter a number"),
         ({"theme": "no-such-theme"}, "Select a valid choice"),
         ({"coalition": "atlantis"}, "Select a valid choice"),
@@ -516,3 +516,40 @@ def test_sqlite_fallback_matches_all_words_in_any_field(client, catalogue):
         pytest.skip("the fallback is for SQLite")
     assert titles(client.get(URL, {"q": "hotline evening"})) == ["Counselling network"]
     assert titles(client.get(URL, {"q": "hotline elephant"})) == []
+
+
+def test_a_page_beyond_a_single_page_says_so_in_the_singular(client, catalogue):
+    content = client.get(URL, {"page": "7"}).content.decode()
+    assert "There is only one page; showing it." in content
+    assert "only 1 pages" not in content
+    content = client.get("/fr" + URL, {"page": "7"}).content.decode()
+    assert "Il n&#x27;y a que 1 page ; la voici." in content
+
+
+def test_a_page_beyond_several_pages_says_how_many(client, catalogue, make_practice):
+    for number in range(PAGE_SIZE):
+        make_practice(Status.PUBLISHED, title=f"Filler practice {number}")
+    content = client.get(URL, {"page": "7"}).content.decode()
+    assert "There are only 2 pages; showing the last one." in content
+
+
+def test_an_inverted_year_range_is_named_on_the_results_page(client, catalogue):
+    response = client.get(URL, {"year_from": "2030", "year_to": "2000"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "The year range is inverted: from 2030 to 2000" in content
+    # With a link to the range the visitor probably meant.
+    assert re.search(r'href="\?[^"]*year_from=2000[^"]*year_to=2030', content)
+    assert response.context["outcome"].total == 0  # the search itself is unchanged
+    content = client.get("/fr" + URL, {"year_from": "2030", "year_to": "2000"}).content.decode()
+    assert "La période est inversée : de 2030 à 2000" in content
+    # A range in order, or one bound alone, says nothing of the kind.
+    for params in [{"year_from": "2000", "year_to": "2030"}, {"year_from": "2030"}]:
+        assert "inverted" not in client.get(URL, params).content.decode()
+
+
+def test_the_year_range_label_has_its_own_translation(client, catalogue):
+    content = client.get("/fr" + URL).content.decode()
+    assert '<label for="id_year_to">à</label>' in content
+    content = client.get("/es" + URL).content.decode()
+    assert '<label for="id_year_to">a</label>' in content
