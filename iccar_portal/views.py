@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
@@ -26,6 +27,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /members/",
         "Disallow: /accounts/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        # SITE_URL, never the Host the request claims.
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

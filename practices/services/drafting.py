@@ -1,6 +1,9 @@
 """What officers write: a new practice, edits of a draft (or of one sent back for changes),
 its translations; and the record of an editor's corrections made in the admin."""
 
+import unicodedata
+
+from anyascii import anyascii
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +20,27 @@ from .revisions import revision_save
 ERROR_TRANSLATION_LANGUAGE = _("Choose a language other than the one the practice is written in.")
 
 
+# Scripts whose characters anyascii gives as syllables run together ("城市" → "ChengShi"):
+# each is set apart so the slug reads "cheng-shi".
+_SYLLABIC_SCRIPTS = ("CJK ", "HIRAGANA ", "KATAKANA ", "HANGUL ")
+
+
+def _ascii_title(title):
+    """The title in ASCII letters: transliterated (Cyrillic, Arabic, Chinese…), so that
+    slugify, which drops every other letter, keeps something that says what the practice is."""
+    return anyascii(
+        "".join(
+            f" {char} "
+            if not char.isascii() and unicodedata.name(char, "").startswith(_SYLLABIC_SCRIPTS)
+            else char
+            for char in title
+        )
+    )
+
+
 def _unique_slug(title, practice_pk=None):
-    base = slugify(title)[:120] or "practice"
+    """A new slug from the title; slugs already given are never changed."""
+    base = slugify(_ascii_title(title))[:120].strip("-") or "practice"
     slug, number = base, 2
     while (
         slug in RESERVED_SLUGS

@@ -120,14 +120,14 @@ def translated(make_practice):
 def test_the_visitors_language_shows_the_translation_and_links_the_original(client, translated):
     content = client.get(f"/fr/practices/{translated.slug}/").content.decode()
     assert "Guichet d&#x27;accueil des nouveaux arrivants" in content
-    assert '<div class="practice-body" lang="fr">' in content
+    assert '<div class="practice-body" lang="fr" dir="ltr">' in content
     assert 'href="?original=1"' in content
     assert in_language("fr", "Read the original") in content
     # Sections the translation leaves empty show the original, marked as English.
     assert translated.implementation in content
     original = client.get(f"/fr/practices/{translated.slug}/?original=1").content.decode()
     assert "Welcome desk for newcomers" in original
-    assert '<div class="practice-body" lang="en">' in original
+    assert '<div class="practice-body" lang="en" dir="ltr">' in original
     english = client.get(f"/practices/{translated.slug}/").content.decode()
     assert "Welcome desk for newcomers" in english
     assert f'href="/fr/practices/{translated.slug}/"' in english

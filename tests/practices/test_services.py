@@ -250,3 +250,45 @@ def test_no_mail_is_sent_inside_the_transaction(draft, officer, editor, mailoutb
     assert len(mail.outbox) == 0
     services.practice_submit(practice=draft, actor=officer)
     assert len(mailoutbox) == 0
+
+
+class TestSlugs:
+    """A practice's address says something in every script: titles are transliterated to ASCII
+    before they are slugified (Django's slugify alone drops Cyrillic, Arabic and Chinese)."""
+
+    @pytest.mark.parametrize(
+        "title,slug",
+        [
+            ("Городская программа против расизма", "gorodskaya-programma-protiv-rasizma"),
+            ("برنامج المدينة لمكافحة العنصرية", "brnmj-lmdynh-lmkfhh-lnsryh"),
+            ("城市反种族主义计划", "cheng-shi-fan-zhong-zu-zhu-yi-ji-hua"),
+            ("Charte de Montréal — égalité", "charte-de-montreal-egalite"),
+            ("Stop racism 2030", "stop-racism-2030"),
+        ],
+    )
+    def test_a_title_in_any_script_gives_a_meaningful_ascii_slug(self, officer, title, slug):
+        created = services.practice_create(actor=officer, data={"title": title})
+        stored = Practice.objects.get(pk=created.pk)
+        assert stored.slug == slug
+        assert stored.slug.isascii()
+
+    def test_the_same_title_again_gets_a_numbered_slug(self, officer):
+        title = "Городская программа"
+        slugs = [
+            Practice.objects.get(
+                pk=services.practice_create(actor=officer, data={"title": title}).pk
+            ).slug
+            for _ in range(3)
+        ]
+        assert slugs == ["gorodskaya-programma", "gorodskaya-programma-2", "gorodskaya-programma-3"]
+
+    def test_renaming_a_draft_transliterates_too(self, officer):
+        practice = services.practice_create(actor=officer, data={"title": "Draft"})
+        services.practice_save_draft(
+            practice=practice, actor=officer, data={"title": "反歧视热线"}, expected_version=None
+        )
+        assert Practice.objects.get(pk=practice.pk).slug == "fan-qi-shi-re-xian"
+
+    def test_a_title_of_symbols_only_still_gets_a_slug(self, officer):
+        created = services.practice_create(actor=officer, data={"title": "— ! —"})
+        assert Practice.objects.get(pk=created.pk).slug == "practice"

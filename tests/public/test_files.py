@@ -9,7 +9,9 @@ import re
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, clear_url_caches, resolve, reverse
 from PIL import Image
 
@@ -310,3 +312,48 @@ def test_the_admins_practice_page_links_to_the_files_through_the_view(with_files
     assert f'href="{image.url()}"' in content and f'href="{attachment.url()}"' in content
     assert f"/{image.image.name}" not in content.replace(image.url(), "")
     assert client_of(superuser).get(attachment.url()).status_code == 200
+
+
+CARD_IMAGE = re.compile(r"<img [^>]*>")
+
+
+def card_of(content, title):
+    for card in re.findall(r'<article class="card".*?</article>', content, re.S):
+        if title in card:
+            return card
+    raise AssertionError(f"no card for {title!r}")
+
+
+def test_result_cards_show_the_card_copy_of_the_main_image(client, with_files, make_practice):
+    plain = make_practice(Status.PUBLISHED, title="A practice without a picture")
+    # The first answer after a change also reads what it keeps for the next: compare the next.
+    client.get(reverse("public:practice_list"))
+    with CaptureQueriesContext(connection) as without_images:
+        client.get(reverse("public:practice_list"))
+    pictured = with_files(Status.PUBLISHED, title="A practice with a picture")
+    client.get(reverse("public:practice_list"))  # the same again, after the change
+
+    with CaptureQueriesContext(connection) as with_images:
+        content = client.get(reverse("public:practice_list")).content.decode()
+
+    card = card_of(content, pictured.title)
+    [image] = CARD_IMAGE.findall(card)
+    card_url = file_url(pictured, pictured.image_renditions["card"])
+    assert f'src="{card_url}"' in image
+    assert 'alt="The desk"' in image
+    assert 'width="480"' in image and 'height="270"' in image
+    assert 'loading="lazy"' in image
+    assert not CARD_IMAGE.findall(card_of(content, plain.title))
+    # The card's image costs no query: the practice row already holds its copies' names.
+    assert len(with_images) == len(without_images)
+    picture = client.get(card_url)
+    assert picture.status_code == 200 and picture["Content-Type"] == "image/webp"
+    body(picture)
+
+
+def test_a_card_image_without_a_description_is_decorative(client, with_files):
+    pictured = with_files(Status.PUBLISHED, title="Undescribed picture")
+    type(pictured).objects.filter(pk=pictured.pk).update(image_alt="")
+    content = client.get(reverse("public:practice_list")).content.decode()
+    [image] = CARD_IMAGE.findall(card_of(content, pictured.title))
+    assert 'alt=""' in image

@@ -213,7 +213,8 @@ def test_city_list_groups_by_coalition_and_country(client, public_and_hidden):
 def sitemap_sections(client):
     """Return the text of every section the sitemap index lists, together."""
     index = client.get(reverse("sitemap")).content.decode()
-    sections = re.findall(r"<loc>http://testserver(/sitemap-[a-z]+\.xml)</loc>", index)
+    site = re.escape(django_settings.SITE_URL)
+    sections = re.findall(rf"<loc>{site}(/sitemap-[a-z]+\.xml)</loc>", index)
     assert sections
     return "".join(client.get(section).content.decode() for section in sections)
 
@@ -227,7 +228,7 @@ def test_sitemap_and_robots(client, public_and_hidden):
     assert public.city.coalition.get_absolute_url() in sitemap
     robots = client.get("/robots.txt")
     assert robots["Content-Type"].startswith("text/plain")
-    assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
+    assert f"Sitemap: {django_settings.SITE_URL}/sitemap.xml" in robots.content.decode()
     assert "Disallow: /admin/" in robots.content.decode()
 
 
@@ -241,7 +242,7 @@ def test_sitemap_lists_every_language_with_its_alternates(client, public_and_hid
     urls = {url.find(f"{SITEMAP}loc").text: url for url in root.findall(f"{SITEMAP}url")}
     path = public.get_absolute_url()
     expected = {
-        code: f"http://testserver{'' if code == 'en' else '/' + code}{path}"
+        code: f"{django_settings.SITE_URL}{'' if code == 'en' else '/' + code}{path}"
         for code, _name in django_settings.LANGUAGES
     }
     assert set(urls) == set(expected.values())
@@ -255,8 +256,8 @@ def test_sitemap_lists_every_language_with_its_alternates(client, public_and_hid
     for practice in hidden.values():
         assert practice.slug not in every_section
     pages = client.get("/sitemap-pages.xml").content.decode()
-    assert "<loc>http://testserver/fr/practices/</loc>" in pages
-    assert "<loc>http://testserver/practices/</loc>" in pages
+    assert f"<loc>{django_settings.SITE_URL}/fr/practices/</loc>" in pages
+    assert f"<loc>{django_settings.SITE_URL}/practices/</loc>" in pages
 
 
 def test_sitemap_index_pages_a_long_section(client, public_and_hidden, monkeypatch):
@@ -266,13 +267,39 @@ def test_sitemap_index_pages_a_long_section(client, public_and_hidden, monkeypat
     index = ET.fromstring(client.get("/sitemap.xml").content)
     assert index.tag == f"{SITEMAP}sitemapindex"
     locations = [item.find(f"{SITEMAP}loc").text for item in index]
-    assert "http://testserver/sitemap-practices.xml" in locations
-    assert "http://testserver/sitemap-practices.xml?p=2" in locations
+    assert f"{django_settings.SITE_URL}/sitemap-practices.xml" in locations
+    assert f"{django_settings.SITE_URL}/sitemap-practices.xml?p=2" in locations
     first = client.get("/sitemap-practices.xml").content.decode()
     second = client.get("/sitemap-practices.xml?p=2").content.decode()
     assert first.count("<url>") == 4 and second.count("<url>") == 2
     assert client.get("/sitemap-practices.xml?p=3").status_code == 404
     assert client.get("/sitemap-nope.xml").status_code == 404
+
+
+def test_robots_and_sitemap_name_the_site_url_whatever_host_the_request_claims(
+    client, public_and_hidden, settings
+):
+    """A request with another Host (or scheme) must not make search engines list another
+    site's addresses: every absolute address comes from SITE_URL."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]
+    settings.SITE_URL = "https://portal.iccar.example"
+    public, _hidden = public_and_hidden
+    claimed = {"HTTP_HOST": "evil.example"}
+    robots = client.get("/robots.txt", **claimed).content.decode()
+    assert "Sitemap: https://portal.iccar.example/sitemap.xml\n" in robots
+    assert "evil.example" not in robots
+    index = client.get("/sitemap.xml", **claimed).content.decode()
+    locations = re.findall(r"<loc>([^<]+)</loc>", index)
+    assert "https://portal.iccar.example/sitemap-practices.xml" in locations
+    assert all(loc.startswith("https://portal.iccar.example/sitemap-") for loc in locations)
+    for section in ["practices", "pages"]:
+        text = client.get(f"/sitemap-{section}.xml", **claimed).content.decode()
+        addresses = re.findall(r'(?:<loc>|href=")(https?://[^<"]+)', text)
+        assert addresses
+        assert all(a.startswith("https://portal.iccar.example/") for a in addresses), section
+        assert "evil.example" not in text
+    practices = client.get("/sitemap-practices.xml", secure=True, **claimed).content.decode()
+    assert f"<loc>https://portal.iccar.example{public.get_absolute_url()}</loc>" in practices
 
 
 @pytest.mark.parametrize(
