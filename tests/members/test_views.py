@@ -641,7 +641,7 @@ def test_translation_links_name_the_language_without_an_article(officer_client, 
     assert "Ajouter une traduction : Arabe" in page
 
 
-ALERT = re.compile(r'<div class="[^"]*" role="alert" id="not-submitted"[^>]*>(.*?)</div>', re.S)
+ALERT = re.compile(r'<div class="[^"]*" role="status" id="not-submitted"[^>]*>(.*?)</div>', re.S)
 
 
 def test_an_incomplete_submission_says_at_the_top_that_it_was_saved_as_a_draft(

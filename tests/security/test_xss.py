@@ -417,9 +417,10 @@ PUBLIC_PRACTICE = WRITE_UP | {13, 14, 15, 17, 18, 32, 34, 36}
 SHOWN = {
     "public practice page": PUBLIC_PRACTICE,
     "public practice page, French translation": {1, 9, 11, 12, 17, 18, *range(19, 28), 34, 36},
-    "city page": {1, 2, 32, 34, 35, 36},
-    "coalition page": {1, 2, 32, 34, 36, 37},
-    "theme page": {1, 2, 32, 33, 34},
+    # 12: a result card shows the main image with its description.
+    "city page": {1, 2, 12, 32, 34, 35, 36},
+    "coalition page": {1, 2, 12, 32, 34, 36, 37},
+    "theme page": {1, 2, 12, 32, 33, 34},
     "member dashboard": {1, 30, 34},
     "member practice page": {1, 16, 28, 30},
     "member preview": PUBLIC_PRACTICE,
@@ -434,9 +435,9 @@ SHOWN = {
     # The recent actions (every carrier's theme, city and coalition) and the messages of the
     # editor's last actions, on the last carrier (its coalition and its practice's title).
     "admin index after the last change": {1, 32, 34, 36},
-    "search results, highlighted": {1, 2, 32, 34, 36},
-    "search results in French, highlighted": {19, 20, 34, 36},
-    "home": {1, 2, 32, 34},
+    "search results, highlighted": {1, 2, 12, 32, 34, 36},
+    "search results in French, highlighted": {12, 19, 20, 34, 36},
+    "home": {1, 2, 12, 32, 34},
     "theme list": {32, 33},
     "city list": {34, 36},
     # The map without JavaScript: its filters (themes), the cities by coalition with their
