@@ -220,6 +220,13 @@ def trends_by_year(coalition=None, theme=None):
     return {"started": year_series(started), "published": year_series(published)}
 
 
+def current_gaps(coalition=None):
+    """Return where more work is needed, as /insights/ shows it, without its other parts."""
+    plans = commitments(coalition)
+    targets_by_coalition = selectors.coverage("target", "coalition", coalition=coalition)
+    return gaps(filter_options(), plans, targets_by_coalition, coalition)
+
+
 def insights(coalition=None, theme=None):
     """Return everything /insights/ shows, for all coalitions or one; the trends of the
     practices for all themes or one (the rest counts every theme)."""

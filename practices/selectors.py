@@ -342,23 +342,16 @@ def unchanged_since(moment, *, coalition=None, limit=10):
     return stale.count(), list(stale.select_related("city").order_by("updated_at", "pk")[:limit])
 
 
-def quotable_practices(ids):
-    """Return the published practices of these ids with what a publication quotes of them
-    (city, coalition, translations), by id."""
-    practices = (
-        Practice.objects.published()
-        .filter(pk__in=list(ids))
-        .select_related("city", "city__coalition")
-        .prefetch_related("translations")
-    )
-    return {practice.pk: practice for practice in practices}
-
-
 def practices_by_id(ids):
-    """Return the practices of these ids (any state) with their city, by id: what a publication
-    needs to say whether the version it quotes is still the newest."""
+    """Return the practices of these ids (any state) with their city and translations, by id:
+    what a publication quotes of them, and whether the version it quotes is still the newest."""
     practices = Practice.objects.filter(pk__in=list(ids)).select_related("city")
     return {practice.pk: practice for practice in practices.prefetch_related("translations")}
+
+
+def quotable_practices(ids):
+    """Return the published ones of these practices, by id (practices_by_id)."""
+    return {pk: practice for pk, practice in practices_by_id(ids).items() if practice.is_published}
 
 
 def practices_for_selection(*, published_from=None, published_to=None, promising_only=False,

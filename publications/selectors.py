@@ -3,7 +3,7 @@ it quotes in the reader's language, and whether a newer version of each exists."
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django_countries import countries
 
@@ -16,9 +16,7 @@ from .services import quoted_content, same_text
 
 def published_publications():
     """Return the published publications, newest first, each with its number of practices."""
-    return Publication.objects.published().annotate(
-        num_practices=Count("chapters__entries", filter=Q(chapters__entries__isnull=False))
-    )
+    return Publication.objects.published().annotate(num_practices=Count("chapters__entries"))
 
 
 @dataclass

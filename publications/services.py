@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from core.page_cache import public_content_changed
-from insights.report import insights
+from insights.report import current_gaps
 from practices import selectors
 
 from .models import (
@@ -133,7 +133,7 @@ def _freeze_gaps(publication):
     frozen = {"computed_at": timezone.now().isoformat(), "languages": {}}
     for code, _name in settings.LANGUAGES:
         with override(code):
-            found = insights()["gaps"]
+            found = current_gaps()
             frozen["languages"][code] = {
                 "commitments": [_plain(item) for item in found["commitments"]],
                 "targets": [_plain(item) for item in found["targets"]],

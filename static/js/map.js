@@ -104,30 +104,8 @@
       }
     });
 
-    // Leaflet turns Enter on a marker into a click, and a click on a group of cities zooms into
-    // it (or spreads it out, at the last zoom): by keyboard, the focus then goes to its first city.
-    clusters.on("clusterclick", function (event) {
-      var key = event.originalEvent && event.originalEvent.type;
-      if (key !== "keypress" && key !== "keydown") {
-        return;
-      }
-      var first = event.layer.getAllChildMarkers()[0];
-      // The clusters redraw their markers during and after the zoom's animation: try every
-      // tenth of a second, for two seconds at most, until the first city (or the smaller group
-      // it is now in) is on the map and has the focus.
-      var tries = 0;
-      var timer = window.setInterval(function () {
-        tries += 1;
-        var shown = clusters.getVisibleParent(first);
-        var target = shown && shown !== event.layer && shown.getElement();
-        if (target && document.body.contains(target)) {
-          target.focus();
-        }
-        if ((target && document.activeElement === target) || tries >= 20) {
-          window.clearInterval(timer);
-        }
-      }, 100);
-    });
+    // Enter on a group of cities zooms into it (Leaflet turns Enter into a click); Tab then
+    // reaches its cities.
 
     function closeOnEscape(event) {
       if (event.key === "Escape") {
